@@ -1,0 +1,66 @@
+/* stats — streaming, mergeable statistics with memory independent of the
+ * number of samples.
+ *
+ * welford: count, mean, variance (Welford 1962; merge by Chan et al. 1979),
+ *   min and max.
+ * histo: log-bucketed histogram for quantiles of positive values. A value's
+ *   bucket comes from its binary exponent and the top HISTO_SUB_BITS bits of
+ *   its mantissa (64 sub-buckets per octave), so a bucket spans at most 1/64
+ *   of its lower edge and the bucket midpoint is within 0.8% of any value in
+ *   it. Octaves are allocated on first use (bounded by the value range,
+ *   never by the sample count). Values <= HISTO_MIN go to an underflow
+ *   bucket (reported as HISTO_MIN) and >= HISTO_MAX to an overflow bucket.
+ * twavg: time-weighted average of a piecewise-constant level.
+ * Each accumulator has _add and _merge; merging is exact for counts.
+ * Ownership: histo_init allocates lazily; histo_fini frees. */
+#ifndef KTSIM_STATS_H
+#define KTSIM_STATS_H
+
+#include <stdint.h>
+
+struct welford {
+	uint64_t n;
+	double mean, m2, min, max;
+};
+
+void welford_init(struct welford *w);
+void welford_add(struct welford *w, double x);
+/* Fold src into dst exactly as if dst had seen src's samples. */
+void welford_merge(struct welford *dst, const struct welford *src);
+/* Sample variance (n-1 denominator); 0 when n < 2. */
+double welford_var(const struct welford *w);
+
+#define HISTO_SUB_BITS 6
+#define HISTO_OCTAVES 80      /* 2^-40 .. 2^40 */
+#define HISTO_MIN 9.094947017729282e-13 /* 2^-40 */
+#define HISTO_MAX 1099511627776.0       /* 2^40 */
+
+struct histo {
+	uint64_t n, under, over;
+	uint64_t *oct[HISTO_OCTAVES]; /* each NULL or 64 counts */
+	double max;                    /* exact maximum seen */
+};
+
+void histo_init(struct histo *h);
+void histo_fini(struct histo *h);
+/* Record a value (any double; <= 0 and NaN count as underflow). */
+void histo_add(struct histo *h, double x);
+/* Fold src into dst. */
+void histo_merge(struct histo *dst, const struct histo *src);
+/* The q-quantile (0 <= q <= 1) as a bucket midpoint, within 0.8% of the
+ * exact sample quantile for values inside [HISTO_MIN, HISTO_MAX]; q = 1
+ * returns the exact maximum. 0 when empty. */
+double histo_quantile(const struct histo *h, double q);
+
+struct twavg {
+	double t0, last_t, level, area;
+};
+
+/* Start at time t0 with level 0. */
+void twavg_init(struct twavg *a, double t0);
+/* The level changes to `level` at time t (t non-decreasing). */
+void twavg_set(struct twavg *a, double t, double level);
+/* Average level over [t0, t]. */
+double twavg_mean(const struct twavg *a, double t);
+
+#endif

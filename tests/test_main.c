@@ -1,0 +1,41 @@
+/* CUnit runner: every module's suite; exit status 1 when any test fails.
+ * Run from the tests/ directory (fixtures are found relative to it). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <CUnit/Basic.h>
+
+#include "tests.h"
+
+CU_ErrorCode tests_add(const char *name, const struct test_case *cases)
+{
+	CU_pSuite s = CU_add_suite(name, NULL, NULL);
+
+	if (s == NULL)
+		return CU_get_error();
+	for (; cases->name; cases++)
+		if (CU_add_test(s, cases->name, cases->fn) == NULL)
+			return CU_get_error();
+	return CUE_SUCCESS;
+}
+
+int main(int argc, char **argv)
+{
+	CU_ErrorCode (*suites[])(void) = {
+		suite_engine, suite_rng, suite_dist, suite_stats, suite_pool,
+		suite_json, suite_metrics, suite_scenario, suite_seeds,
+	};
+	unsigned failed;
+
+	if (CU_initialize_registry() != CUE_SUCCESS)
+		return 2;
+	for (size_t i = 0; i < sizeof suites / sizeof suites[0]; i++)
+		if (suites[i]() != CUE_SUCCESS) {
+			fprintf(stderr, "cannot register suite %zu: %s\n", i, CU_get_error_msg());
+			return 2;
+		}
+	CU_basic_set_mode(argc > 1 ? CU_BRM_VERBOSE : CU_BRM_NORMAL);
+	CU_basic_run_tests();
+	failed = CU_get_number_of_tests_failed() + CU_get_number_of_failures();
+	CU_cleanup_registry();
+	return failed ? 1 : 0;
+}
