@@ -1,0 +1,38 @@
+/* cmd_int — the verbs of the command line and their shared option parser.
+ * Each verb returns the process exit status: 0 ok, 1 run failed, 2 bad usage
+ * or bad scenario, 130/143 interrupted by SIGINT/SIGTERM. */
+#ifndef KTSIM_CMD_INT_H
+#define KTSIM_CMD_INT_H
+
+#include <stdint.h>
+
+#define KTSIM_VERSION "0.1.0"
+#define CMD_MAX_SETS 256
+
+/* Options common to the verbs; which ones a verb accepts is its `allow`. */
+enum { CMD_OUT = 1, CMD_SEED = 2, CMD_SET = 4, CMD_QUIET = 8 };
+
+struct cmd_opts {
+	const char *scenario;
+	const char *out;              /* -o DIR */
+	uint64_t seed;                /* --seed N */
+	int has_seed, quiet;
+	const char *sets[CMD_MAX_SETS];
+	int nsets;
+	int help;                     /* --help was given (help printed) */
+};
+
+/* Parse argv[1..] of `verb` (argv[0] is the verb). Prints `help` for
+ * -h/--help (o->help = 1, returns 0). Returns 0, or 2 after printing a usage
+ * error. */
+int cmd_parse(const char *verb, int argc, char **argv, unsigned allow, const char *help,
+	      struct cmd_opts *o);
+/* Print "ktsim VERB: msg" and a hint to use --help; returns 2. */
+int cmd_usage_error(const char *verb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* ktsim run SCENARIO [options] */
+int cmd_run(int argc, char **argv);
+/* ktsim check SCENARIO [options] */
+int cmd_check(int argc, char **argv);
+
+#endif
