@@ -1,0 +1,72 @@
+/* metrics — what a run measured, per Service, endpoint and node, and the
+ * skew summaries computed from it.
+ *
+ * Counters cover flows that arrived after warm-up ("measured" flows), so for
+ * every Service offered = completed + dropped + in_flight exactly. Latency
+ * is kept in bounded-memory histograms (stats.h). Skew metrics follow the
+ * usual definitions: max/mean of per-pod flows, coefficient of variation
+ * (population), Jain's fairness index (Jain, Chiu, Hawe 1984) and the Gini
+ * coefficient (sorted-rank formula).
+ * Ownership: metrics_init allocates every array; metrics_fini frees them. */
+#ifndef KTSIM_METRICS_H
+#define KTSIM_METRICS_H
+
+#include <stdint.h>
+
+#include "ktsim/proxy.h"
+#include "ktsim/stats.h"
+
+enum drop_reason {
+	DROP_NO_LOCAL_ENDPOINT, DROP_NO_ENDPOINT, DROP_NODE_DOWN, DROP_LB_NO_HEALTHY_NODE,
+	DROP_QUEUE_FULL, DROP_SNAT_PORTS_EXHAUSTED, DROP_CONNTRACK_FULL, DROP_NREASONS
+};
+
+struct ep_stats {
+	uint64_t flows, completed, dropped;
+	struct histo latency_ms;
+};
+
+struct node_stats {
+	uint64_t lb_flows, forwarded_out, snat_flows, dropped, completed;
+};
+
+struct svc_stats {
+	uint64_t offered, completed, dropped, in_flight;
+	uint64_t drops[DROP_NREASONS];
+	uint64_t routed, hops2, snat, cross_zone;
+	struct welford latency;
+	struct histo latency_ms;
+	int neps;
+	struct ep_stats *eps;       /* by endpoint index */
+	struct node_stats *nodes;   /* by node id */
+	double *expected_share;     /* by endpoint index */
+	double *lb_weight;          /* by node id: the LB's long-run split */
+	struct proxy_expect expect;
+};
+
+struct metrics {
+	int nsvc, nnodes, npods;
+	struct svc_stats *svc;
+	uint32_t *conntrack, *peak_conntrack; /* by node: flows held now, peak */
+	double *utilization;        /* by pod, filled at the end */
+	double measured_s;          /* simulated seconds after warm-up */
+	uint64_t events;
+	double wall_s;
+	int interrupted;
+};
+
+struct skew {
+	int pods;
+	double max_share, min_share, max_over_mean, cv, jain, gini;
+};
+
+/* Allocate zeroed metrics for the given sizes; neps[s] = endpoints of s. */
+void metrics_init(struct metrics *m, int nsvc, const int *neps, int nnodes, int npods);
+void metrics_fini(struct metrics *m);
+/* Name of a drop reason as in results.json ("no_local_endpoint", ...). */
+const char *metrics_drop_name(enum drop_reason r);
+/* Skew of n non-negative loads x (e.g. flows per pod). All zero -> every
+ * field 0 except pods. */
+void metrics_skew(const double *x, int n, struct skew *out);
+
+#endif

@@ -1,0 +1,73 @@
+/* proxy — kube-proxy on the node a flow entered: which endpoint serves it,
+ * and whether the client's address is masqueraded.
+ *
+ * iptables mode picks uniformly among the candidate endpoints with the
+ * statistic-random chain (rule i matches with probability 1/(n-i)); nftables
+ * does `numgen random mod n`; both are uniform overall
+ * (kubernetes pkg/proxy/iptables/proxier.go, pkg/proxy/nftables/proxier.go).
+ * Candidates: under externalTrafficPolicy Cluster every ready endpoint; under
+ * Local only the ready endpoints on this node. No endpoint anywhere is a
+ * REJECT (client refused at once); Local with none on this node is a DROP
+ * (client times out) — proxier.go "has no endpoints" / "has no local
+ * endpoints". External flows under Cluster are always masqueraded, even to
+ * an endpoint on the same node (the first rule of KUBE-EXT jumps to
+ * KUBE-MARK-MASQ); under Local never.
+ * Ownership: a proxy_svc owns its endpoint index arrays. */
+#ifndef KTSIM_PROXY_H
+#define KTSIM_PROXY_H
+
+#include "ktsim/cluster.h"
+#include "ktsim/rng.h"
+
+enum { PROXY_NO_LOCAL_ENDPOINT = -1, PROXY_NO_ENDPOINT = -2 };
+
+/* One Service as every node's kube-proxy sees it. */
+struct proxy_svc {
+	enum traffic_policy etp;
+	int neps;
+	int *ep_node;    /* node of endpoint i */
+	int *local;      /* endpoint indexes grouped by node ... */
+	int *local_off;  /* ... node n's are local[local_off[n] .. local_off[n+1]) */
+};
+
+/* Index the ready endpoints of service `svc`. */
+void proxy_svc_init(struct proxy_svc *ps, const struct cluster *c, int svc);
+void proxy_svc_fini(struct proxy_svc *ps);
+/* Ready endpoints of the service on node n. */
+static inline int proxy_local_count(const struct proxy_svc *ps, int n)
+{
+	return ps->local_off[n + 1] - ps->local_off[n];
+}
+/* Choose the endpoint for a new external flow entering `node`, drawing from
+ * that node's stream r. Returns the endpoint index, PROXY_NO_ENDPOINT or
+ * PROXY_NO_LOCAL_ENDPOINT; *snat says whether the source is masqueraded. */
+static inline int proxy_pick(const struct proxy_svc *ps, int node, struct rng *r, int *snat)
+{
+	if (ps->neps == 0)
+		return PROXY_NO_ENDPOINT;
+	if (ps->etp == POLICY_CLUSTER) {
+		*snat = 1;
+		return (int)rng_below(r, (uint32_t)ps->neps);
+	}
+	*snat = 0;
+	int k = proxy_local_count(ps, node);
+	if (k == 0)
+		return PROXY_NO_LOCAL_ENDPOINT;
+	return ps->local[ps->local_off[node] + (k == 1 ? 0 : (int)rng_below(r, (uint32_t)k))];
+}
+
+/* The analytic outcome of a static layout. */
+struct proxy_expect {
+	double drop_no_local;   /* fraction of offered flows dropped, no local endpoint */
+	double drop_no_endpoint;/* fraction rejected, no endpoint anywhere */
+	double second_hop;      /* fraction of routed flows forwarded to another node */
+	double snat;            /* fraction of routed flows masqueraded */
+};
+
+/* Given the LB's node weights w (summing to 1 over the pool, or all 0 when
+ * the pool is empty), fill share[i] = expected fraction of routed flows that
+ * endpoint i receives (all 0 when nothing is routed) and *out. */
+void proxy_expect(const struct proxy_svc *ps, int nnodes, const double *w, double *share,
+		  struct proxy_expect *out);
+
+#endif

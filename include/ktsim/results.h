@@ -1,0 +1,30 @@
+/* results — a run's measurements out: results.json (the contract every
+ * plot, report and outside check reads), pods.csv, nodes.csv, and the
+ * summary table on stdout.
+ *
+ * Files are written to a temporary name in the output directory and renamed
+ * into place, so an interrupted or failed write never leaves a half file.
+ * Numbers are printed by cJSON (shortest form that reads back exactly), so
+ * the same run gives byte-identical files apart from the timing fields
+ * sim.wall_s and sim.events_per_s.
+ * Ownership: nothing is retained; the caller keeps cluster and metrics. */
+#ifndef KTSIM_RESULTS_H
+#define KTSIM_RESULTS_H
+
+#include <stdio.h>
+#include <stdint.h>
+
+#include "ktsim/cluster.h"
+#include "ktsim/err.h"
+#include "ktsim/metrics.h"
+
+/* Create `dir` (and parents) and write results.json, pods.csv and nodes.csv.
+ * Returns 0, or -1 with e set (code ERR_RUN) naming the file and the cause. */
+int results_write(const char *dir, const struct cluster *c, const struct metrics *m,
+		  uint64_t seed, uint32_t replication, struct err *e);
+/* Print the human summary: per Service the flow counts, hops, SNAT, latency,
+ * skew, and tables of pods (share, expected, a bar) and nodes. */
+void results_print_summary(FILE *f, const struct cluster *c, const struct metrics *m,
+			   uint64_t seed);
+
+#endif

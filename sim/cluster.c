@@ -1,0 +1,172 @@
+/* cluster — the static model and the layout rules for this version:
+ * pinned pods go where the scenario says; unpinned pods of a workload are
+ * spread round-robin over the nodes in file order (a stand-in until the
+ * kube-scheduler placement model lands). A Service's endpoints are the ready
+ * pods whose workload labels include every selector pair, as the
+ * EndpointSlice controller does for a label selector. */
+#include "ktsim/cluster.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "ktsim/err.h"
+#include "ktsim/mem.h"
+
+struct cluster *cluster_create(void)
+{
+	return ks_calloc(1, sizeof(struct cluster));
+}
+
+static void labels_free(struct labels *l)
+{
+	for (int i = 0; i < l->n; i++) {
+		ks_free(l->kv[i].key);
+		ks_free(l->kv[i].value);
+	}
+	ks_free(l->kv);
+}
+
+void cluster_destroy(struct cluster *c)
+{
+	if (c == NULL)
+		return;
+	ks_free(c->name);
+	ks_free(c->description);
+	for (int i = 0; i < c->nzones; i++)
+		ks_free(c->zones[i]);
+	ks_free(c->zones);
+	for (int i = 0; i < c->nnodes; i++) {
+		ks_free(c->nodes[i].name);
+		labels_free(&c->nodes[i].labels);
+	}
+	ks_free(c->nodes);
+	for (int i = 0; i < c->nworkloads; i++) {
+		ks_free(c->workloads[i].name);
+		labels_free(&c->workloads[i].labels);
+		ks_free(c->workloads[i].pin);
+	}
+	ks_free(c->workloads);
+	for (int i = 0; i < c->npods; i++)
+		ks_free(c->pods[i].name);
+	ks_free(c->pods);
+	for (int i = 0; i < c->nservices; i++) {
+		ks_free(c->services[i].name);
+		labels_free(&c->services[i].selector);
+		ks_free(c->services[i].eps);
+	}
+	ks_free(c->services);
+	for (int i = 0; i < c->nclients; i++)
+		ks_free(c->clients[i].name);
+	ks_free(c->clients);
+	ks_free(c);
+}
+
+int cluster_zone(struct cluster *c, const char *name)
+{
+	for (int i = 0; i < c->nzones; i++)
+		if (strcmp(c->zones[i], name) == 0)
+			return i;
+	c->zones = ks_realloc(c->zones, (size_t)c->nzones + 1, sizeof *c->zones);
+	c->zones[c->nzones] = ks_strdup(name);
+	return c->nzones++;
+}
+
+int cluster_find_node(const struct cluster *c, const char *name)
+{
+	for (int i = 0; i < c->nnodes; i++)
+		if (strcmp(c->nodes[i].name, name) == 0)
+			return i;
+	return -1;
+}
+
+int cluster_find_service(const struct cluster *c, const char *name)
+{
+	for (int i = 0; i < c->nservices; i++)
+		if (strcmp(c->services[i].name, name) == 0)
+			return i;
+	return -1;
+}
+
+void cluster_place(struct cluster *c)
+{
+	int total = 0;
+
+	KS_ASSERT(c->npods == 0 && c->nnodes > 0);
+	for (int w = 0; w < c->nworkloads; w++)
+		total += c->workloads[w].replicas;
+	c->pods = ks_calloc((size_t)total, sizeof *c->pods);
+	for (int w = 0; w < c->nworkloads; w++) {
+		struct workload *wl = &c->workloads[w];
+		char name[300];
+
+		wl->first_pod = c->npods;
+		for (int i = 0; i < wl->replicas; i++) {
+			struct pod *p = &c->pods[c->npods++];
+
+			snprintf(name, sizeof name, "%s-%d", wl->name, i);
+			p->name = ks_strdup(name);
+			p->workload = w;
+			p->node = wl->pin ? wl->pin[i] : i % c->nnodes;
+			p->ready = 1;
+		}
+		wl->npods = wl->replicas;
+		wl->running = wl->replicas;
+		wl->pending = 0;
+	}
+}
+
+int labels_match(const struct labels *sel, const struct labels *labels)
+{
+	for (int i = 0; i < sel->n; i++) {
+		int found = 0;
+
+		for (int j = 0; j < labels->n && !found; j++)
+			found = strcmp(sel->kv[i].key, labels->kv[j].key) == 0 &&
+				strcmp(sel->kv[i].value, labels->kv[j].value) == 0;
+		if (!found)
+			return 0;
+	}
+	return 1;
+}
+
+void cluster_endpoints(struct cluster *c)
+{
+	for (int s = 0; s < c->nservices; s++) {
+		struct service *svc = &c->services[s];
+
+		ks_free(svc->eps);
+		svc->eps = ks_calloc((size_t)c->npods, sizeof *svc->eps);
+		svc->neps = 0;
+		/* A Service without a selector has no managed endpoints. */
+		if (svc->selector.n == 0)
+			continue;
+		for (int p = 0; p < c->npods; p++) {
+			const struct pod *pod = &c->pods[p];
+
+			if (pod->ready && labels_match(&svc->selector, &c->workloads[pod->workload].labels))
+				svc->eps[svc->neps++] = p;
+		}
+	}
+}
+
+const char *cluster_policy_name(enum traffic_policy p)
+{
+	return p == POLICY_LOCAL ? "Local" : "Cluster";
+}
+
+const char *cluster_svc_type_name(enum svc_type t)
+{
+	static const char *const names[] = { "ClusterIP", "NodePort", "LoadBalancer" };
+	return names[t];
+}
+
+const char *cluster_lb_mode_name(enum lb_mode m)
+{
+	static const char *const names[] = { "even", "round-robin", "direct" };
+	return names[m];
+}
+
+const char *cluster_proxy_name(enum proxy_mode m)
+{
+	return m == PROXY_NFTABLES ? "nftables" : "iptables";
+}

@@ -1,0 +1,59 @@
+/* main — `ktsim VERB ...`: dispatch to the verbs in cmd_*.c. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cmd_int.h"
+
+static const char USAGE[] =
+	"usage: ktsim VERB [options]\n"
+	"\n"
+	"Simulate how a Kubernetes cluster spreads external traffic over its pods:\n"
+	"per-pod load share and skew, hops, SNAT and client IPs, drops and latency.\n"
+	"\n"
+	"verbs:\n"
+	"  run SCENARIO     simulate a scenario, write results.json, pods.csv, nodes.csv\n"
+	"  check SCENARIO   validate a scenario, show placement and expected shares\n"
+	"  help [VERB]      show help for ktsim or a verb\n"
+	"\n"
+	"options:\n"
+	"  -h, --help       show this help\n"
+	"  --version        print the version\n"
+	"\n"
+	"exit status: 0 ok, 1 run failed, 2 bad usage or bad scenario, 130/143 interrupted\n"
+	"`ktsim VERB --help` describes each verb.\n";
+
+int main(int argc, char **argv)
+{
+	const char *verb = argc > 1 ? argv[1] : NULL;
+
+	if (verb == NULL) {
+		fputs(USAGE, stderr);
+		return 2;
+	}
+	if (strcmp(verb, "-h") == 0 || strcmp(verb, "--help") == 0) {
+		fputs(USAGE, stdout);
+		return 0;
+	}
+	if (strcmp(verb, "--version") == 0) {
+		printf("ktsim %s\n", KTSIM_VERSION);
+		return 0;
+	}
+	if (strcmp(verb, "help") == 0) {
+		char *h[] = { argv[2], (char *)"--help", NULL };
+
+		if (argc < 3) {
+			fputs(USAGE, stdout);
+			return 0;
+		}
+		if (strcmp(argv[2], "run") == 0)
+			return cmd_run(2, h);
+		if (strcmp(argv[2], "check") == 0)
+			return cmd_check(2, h);
+		return cmd_usage_error(NULL, "unknown verb '%s'", argv[2]);
+	}
+	if (strcmp(verb, "run") == 0)
+		return cmd_run(argc - 1, argv + 1);
+	if (strcmp(verb, "check") == 0)
+		return cmd_check(argc - 1, argv + 1);
+	return cmd_usage_error(NULL, "unknown verb '%s'", verb);
+}

@@ -1,0 +1,101 @@
+/* metrics — result storage and skew summaries (see metrics.h). */
+#include "ktsim/metrics.h"
+
+#include <math.h>
+#include <stdlib.h>
+
+#include "ktsim/mem.h"
+
+void metrics_init(struct metrics *m, int nsvc, const int *neps, int nnodes, int npods)
+{
+	m->nsvc = nsvc;
+	m->nnodes = nnodes;
+	m->npods = npods;
+	m->svc = ks_calloc((size_t)nsvc, sizeof *m->svc);
+	for (int s = 0; s < nsvc; s++) {
+		struct svc_stats *ss = &m->svc[s];
+
+		welford_init(&ss->latency);
+		histo_init(&ss->latency_ms);
+		ss->neps = neps[s];
+		ss->eps = ks_calloc((size_t)neps[s], sizeof *ss->eps);
+		for (int i = 0; i < neps[s]; i++)
+			histo_init(&ss->eps[i].latency_ms);
+		ss->nodes = ks_calloc((size_t)nnodes, sizeof *ss->nodes);
+		ss->expected_share = ks_calloc((size_t)neps[s], sizeof *ss->expected_share);
+		ss->lb_weight = ks_calloc((size_t)nnodes, sizeof *ss->lb_weight);
+	}
+	m->conntrack = ks_calloc((size_t)nnodes, sizeof *m->conntrack);
+	m->peak_conntrack = ks_calloc((size_t)nnodes, sizeof *m->peak_conntrack);
+	m->utilization = ks_calloc((size_t)npods, sizeof *m->utilization);
+}
+
+void metrics_fini(struct metrics *m)
+{
+	for (int s = 0; s < m->nsvc; s++) {
+		struct svc_stats *ss = &m->svc[s];
+
+		histo_fini(&ss->latency_ms);
+		for (int i = 0; i < ss->neps; i++)
+			histo_fini(&ss->eps[i].latency_ms);
+		ks_free(ss->eps);
+		ks_free(ss->nodes);
+		ks_free(ss->expected_share);
+		ks_free(ss->lb_weight);
+	}
+	ks_free(m->svc);
+	ks_free(m->conntrack);
+	ks_free(m->peak_conntrack);
+	ks_free(m->utilization);
+	m->svc = NULL;
+}
+
+const char *metrics_drop_name(enum drop_reason r)
+{
+	static const char *const names[DROP_NREASONS] = {
+		"no_local_endpoint", "no_endpoint", "node_down", "lb_no_healthy_node",
+		"queue_full", "snat_ports_exhausted", "conntrack_full",
+	};
+	return names[r];
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+void metrics_skew(const double *x, int n, struct skew *out)
+{
+	double sum = 0, sumsq = 0, max = 0, min = INFINITY, mean, var, g = 0;
+	double *sorted;
+
+	*out = (struct skew){ .pods = n };
+	for (int i = 0; i < n; i++) {
+		sum += x[i];
+		sumsq += x[i] * x[i];
+		max = fmax(max, x[i]);
+		min = fmin(min, x[i]);
+	}
+	if (n == 0 || sum <= 0)
+		return;
+	mean = sum / n;
+	out->max_share = max / sum;
+	out->min_share = min / sum;
+	out->max_over_mean = max / mean;
+	var = sumsq / n - mean * mean;
+	out->cv = sqrt(var > 0 ? var : 0) / mean;
+	out->jain = sum * sum / (n * sumsq);
+	/* Gini = 2*sum(i*x_(i)) / (n*sum) - (n+1)/n, ranks i from 1 ascending. */
+	sorted = ks_malloc((size_t)n * sizeof *sorted);
+	for (int i = 0; i < n; i++)
+		sorted[i] = x[i];
+	qsort(sorted, (size_t)n, sizeof *sorted, cmp_double);
+	for (int i = 0; i < n; i++)
+		g += (i + 1) * sorted[i];
+	ks_free(sorted);
+	out->gini = 2 * g / (n * sum) - (double)(n + 1) / n;
+	if (out->gini < 0)
+		out->gini = 0;
+}

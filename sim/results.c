@@ -1,0 +1,461 @@
+/* results — results.json, CSV files and the summary table (see results.h).
+ *
+ * Definitions used throughout (DESIGN's results contract): a pod's `flows`
+ * are the flows routed to it after warm-up and its `share` is flows over the
+ * Service's routed flows; `expected_share` is the analytic share from the
+ * layout (LB split x proxy choice). hops "1" = the entry node hosts the pod,
+ * "2" = forwarded. snat_fraction and client_ip_preserved_fraction are over
+ * routed flows; drop fractions over offered flows. */
+#include "ktsim/results.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <cjson/cJSON.h>
+
+#include "ktsim/mem.h"
+
+static double ratio(uint64_t a, uint64_t b)
+{
+	return b ? (double)a / (double)b : 0;
+}
+
+static void svc_skew(const struct svc_stats *ss, struct skew *sk)
+{
+	double *x = ks_calloc((size_t)ss->neps + 1, sizeof *x);
+
+	for (int i = 0; i < ss->neps; i++)
+		x[i] = (double)ss->eps[i].flows;
+	metrics_skew(x, ss->neps, sk);
+	ks_free(x);
+}
+
+static uint64_t lb_total(const struct svc_stats *ss, int nnodes)
+{
+	uint64_t t = 0;
+
+	for (int n = 0; n < nnodes; n++)
+		t += ss->nodes[n].lb_flows;
+	return t;
+}
+
+/* Ready endpoints of service s on node n. */
+static int local_pods(const struct cluster *c, int s, int n)
+{
+	int k = 0;
+
+	for (int i = 0; i < c->services[s].neps; i++)
+		k += c->pods[c->services[s].eps[i]].node == n;
+	return k;
+}
+
+/* mkdir -p */
+static int make_dir(const char *dir, struct err *e)
+{
+	char buf[4096];
+	size_t n = strlen(dir);
+
+	if (n == 0 || n >= sizeof buf)
+		return err_set(e, ERR_RUN, dir, 0, 0, NULL, "bad output directory name");
+	memcpy(buf, dir, n + 1);
+	for (size_t i = 1; i <= n; i++) {
+		if (buf[i] != '/' && buf[i] != '\0')
+			continue;
+		buf[i] = '\0';
+		if (mkdir(buf, 0777) < 0 && errno != EEXIST)
+			return err_set(e, ERR_RUN, buf, 0, 0, NULL, "cannot create directory: %s",
+				       strerror(errno));
+		buf[i] = i == n ? '\0' : '/';
+	}
+	struct stat st;
+	if (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode))
+		return err_set(e, ERR_RUN, dir, 0, 0, NULL, "not a directory");
+	return 0;
+}
+
+/* Write `len` bytes to dir/name through a temporary file and rename(2). */
+static int write_atomic(const char *dir, const char *name, const char *data, size_t len,
+			struct err *e)
+{
+	char path[4200], tmp[4300];
+	FILE *f;
+	int ok;
+
+	snprintf(path, sizeof path, "%s/%s", dir, name);
+	snprintf(tmp, sizeof tmp, "%s/.%s.tmp.%ld", dir, name, (long)getpid());
+	f = fopen(tmp, "w");
+	if (f == NULL)
+		return err_set(e, ERR_RUN, path, 0, 0, NULL, "cannot write: %s", strerror(errno));
+	ok = fwrite(data, 1, len, f) == len;
+	ok = (fflush(f) == 0) && ok;
+	ok = (fsync(fileno(f)) == 0 || errno == EINVAL) && ok;
+	if (fclose(f) != 0)
+		ok = 0;
+	if (!ok || rename(tmp, path) < 0) {
+		int saved = errno;
+
+		unlink(tmp);
+		return err_set(e, ERR_RUN, path, 0, 0, NULL, "cannot write: %s", strerror(saved));
+	}
+	return 0;
+}
+
+static cJSON *num(cJSON *obj, const char *key, double v)
+{
+	return cJSON_AddNumberToObject(obj, key, isfinite(v) ? v : 0);
+}
+
+static void add_latency(cJSON *obj, const struct svc_stats *ss)
+{
+	cJSON *l = cJSON_AddObjectToObject(obj, "latency_ms");
+	const struct histo *h = &ss->latency_ms;
+
+	num(l, "mean", ss->latency.n ? ss->latency.mean : 0);
+	num(l, "p50", histo_quantile(h, 0.5));
+	num(l, "p90", histo_quantile(h, 0.9));
+	num(l, "p99", histo_quantile(h, 0.99));
+	num(l, "p999", histo_quantile(h, 0.999));
+	num(l, "max", h->n ? h->max : 0);
+}
+
+static cJSON *service_json(const struct cluster *c, const struct metrics *m, int s)
+{
+	const struct service *svc = &c->services[s];
+	const struct svc_stats *ss = &m->svc[s];
+	cJSON *o = cJSON_CreateObject(), *f, *d, *h, *sk, *arr, *ex;
+	struct skew skew;
+	uint64_t lbt = lb_total(ss, c->nnodes);
+
+	cJSON_AddStringToObject(o, "name", svc->name);
+	cJSON_AddStringToObject(o, "type", cluster_svc_type_name(svc->type));
+	cJSON_AddStringToObject(o, "externalTrafficPolicy", cluster_policy_name(svc->etp));
+	cJSON_AddStringToObject(o, "loadBalancer", cluster_lb_mode_name(svc->lb.mode));
+	cJSON_AddStringToObject(o, "proxy", cluster_proxy_name(c->proxy));
+	f = cJSON_AddObjectToObject(o, "flows");
+	num(f, "offered", (double)ss->offered);
+	num(f, "completed", (double)ss->completed);
+	num(f, "dropped", (double)ss->dropped);
+	num(f, "in_flight", (double)ss->in_flight);
+	d = cJSON_AddObjectToObject(f, "drops");
+	for (int r = 0; r < DROP_NREASONS; r++)
+		num(d, metrics_drop_name((enum drop_reason)r), (double)ss->drops[r]);
+	num(o, "drop_fraction", ratio(ss->dropped, ss->offered));
+	h = cJSON_AddObjectToObject(o, "hops");
+	num(h, "1", (double)(ss->routed - ss->hops2));
+	num(h, "2", (double)ss->hops2);
+	num(o, "mean_hops", ss->routed ? 1 + ratio(ss->hops2, ss->routed) : 0);
+	num(o, "snat_fraction", ratio(ss->snat, ss->routed));
+	num(o, "client_ip_preserved_fraction", ss->routed ? 1 - ratio(ss->snat, ss->routed) : 0);
+	num(o, "cross_zone_fraction", ratio(ss->cross_zone, ss->routed));
+	ex = cJSON_AddObjectToObject(o, "expected");
+	num(ex, "drop_fraction", ss->expect.drop_no_local + ss->expect.drop_no_endpoint);
+	num(ex, "second_hop_fraction", ss->expect.second_hop);
+	num(ex, "snat_fraction", ss->expect.snat);
+	add_latency(o, ss);
+	svc_skew(ss, &skew);
+	sk = cJSON_AddObjectToObject(o, "skew");
+	num(sk, "pods", skew.pods);
+	num(sk, "max_share", skew.max_share);
+	num(sk, "min_share", skew.min_share);
+	num(sk, "max_over_mean", skew.max_over_mean);
+	num(sk, "cv", skew.cv);
+	num(sk, "jain", skew.jain);
+	num(sk, "gini", skew.gini);
+	arr = cJSON_AddArrayToObject(o, "pods");
+	for (int i = 0; i < ss->neps; i++) {
+		const struct pod *p = &c->pods[svc->eps[i]];
+		const struct ep_stats *es = &ss->eps[i];
+		cJSON *po = cJSON_CreateObject(), *l;
+
+		cJSON_AddStringToObject(po, "name", p->name);
+		cJSON_AddStringToObject(po, "node", c->nodes[p->node].name);
+		cJSON_AddStringToObject(po, "zone", c->zones[c->nodes[p->node].zone]);
+		num(po, "flows", (double)es->flows);
+		num(po, "share", ratio(es->flows, ss->routed));
+		num(po, "expected_share", ss->expected_share[i]);
+		num(po, "completed", (double)es->completed);
+		num(po, "dropped", (double)es->dropped);
+		num(po, "utilization", m->utilization[svc->eps[i]]);
+		l = cJSON_AddObjectToObject(po, "latency_ms");
+		num(l, "p50", histo_quantile(&es->latency_ms, 0.5));
+		num(l, "p99", histo_quantile(&es->latency_ms, 0.99));
+		cJSON_AddItemToArray(arr, po);
+	}
+	arr = cJSON_AddArrayToObject(o, "nodes");
+	for (int n = 0; n < c->nnodes; n++) {
+		const struct node_stats *ns = &ss->nodes[n];
+		cJSON *no = cJSON_CreateObject();
+
+		cJSON_AddStringToObject(no, "name", c->nodes[n].name);
+		cJSON_AddStringToObject(no, "zone", c->zones[c->nodes[n].zone]);
+		num(no, "lb_flows", (double)ns->lb_flows);
+		num(no, "lb_share", ratio(ns->lb_flows, lbt));
+		num(no, "expected_lb_share", ss->lb_weight[n]);
+		num(no, "local_pods", local_pods(c, s, n));
+		num(no, "forwarded_out", (double)ns->forwarded_out);
+		num(no, "snat_flows", (double)ns->snat_flows);
+		num(no, "peak_conntrack", m->peak_conntrack[n]);
+		num(no, "dropped", (double)ns->dropped);
+		num(no, "answered_fraction", ns->lb_flows ? 1 - ratio(ns->dropped, ns->lb_flows) : 0);
+		cJSON_AddItemToArray(arr, no);
+	}
+	return o;
+}
+
+static char *results_json(const struct cluster *c, const struct metrics *m, uint64_t seed,
+			  uint32_t replication)
+{
+	cJSON *root = cJSON_CreateObject(), *sc, *sim, *arr;
+	char *text;
+
+	sc = cJSON_AddObjectToObject(root, "scenario");
+	cJSON_AddStringToObject(sc, "name", c->name);
+	cJSON_AddStringToObject(sc, "description", c->description);
+	num(root, "seed", (double)seed);
+	num(root, "replication", replication);
+	sim = cJSON_AddObjectToObject(root, "sim");
+	num(sim, "duration_s", c->duration_s);
+	num(sim, "warmup_s", c->warmup_s);
+	num(sim, "events", (double)m->events);
+	num(sim, "wall_s", m->wall_s);
+	num(sim, "events_per_s", m->wall_s > 0 ? (double)m->events / m->wall_s : 0);
+	arr = cJSON_AddArrayToObject(root, "services");
+	for (int s = 0; s < c->nservices; s++)
+		cJSON_AddItemToArray(arr, service_json(c, m, s));
+	arr = cJSON_AddArrayToObject(root, "workloads");
+	for (int w = 0; w < c->nworkloads; w++) {
+		const struct workload *wl = &c->workloads[w];
+		cJSON *o = cJSON_CreateObject();
+
+		cJSON_AddStringToObject(o, "name", wl->name);
+		cJSON_AddStringToObject(o, "kind", "Deployment");
+		num(o, "replicas", wl->replicas);
+		num(o, "running", wl->running);
+		num(o, "pending", wl->pending);
+		cJSON_AddItemToArray(arr, o);
+	}
+	text = cJSON_Print(root);
+	cJSON_Delete(root);
+	return text;
+}
+
+/* A growable text buffer for the CSV files. */
+struct buf {
+	char *p;
+	size_t n, cap;
+};
+
+static void bprintf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void bprintf(struct buf *b, const char *fmt, ...)
+{
+	va_list ap;
+	int k;
+
+	for (;;) {
+		va_start(ap, fmt);
+		k = vsnprintf(b->p + b->n, b->cap - b->n, fmt, ap);
+		va_end(ap);
+		if ((size_t)k < b->cap - b->n)
+			break;
+		b->cap = b->cap * 2 + (size_t)k + 64;
+		b->p = ks_realloc(b->p, b->cap, 1);
+	}
+	b->n += (size_t)k;
+}
+
+static void pods_csv(struct buf *b, const struct cluster *c, const struct metrics *m)
+{
+	bprintf(b, "service,pod,node,zone,flows,share,expected_share,completed,dropped,"
+		   "utilization,latency_p50_ms,latency_p99_ms\n");
+	for (int s = 0; s < c->nservices; s++) {
+		const struct svc_stats *ss = &m->svc[s];
+
+		for (int i = 0; i < ss->neps; i++) {
+			const struct pod *p = &c->pods[c->services[s].eps[i]];
+			const struct ep_stats *es = &ss->eps[i];
+
+			bprintf(b, "%s,%s,%s,%s,%llu,%.6f,%.6f,%llu,%llu,%.6f,%.4f,%.4f\n",
+				c->services[s].name, p->name, c->nodes[p->node].name,
+				c->zones[c->nodes[p->node].zone], (unsigned long long)es->flows,
+				ratio(es->flows, ss->routed), ss->expected_share[i],
+				(unsigned long long)es->completed, (unsigned long long)es->dropped,
+				m->utilization[c->services[s].eps[i]],
+				histo_quantile(&es->latency_ms, 0.5), histo_quantile(&es->latency_ms, 0.99));
+		}
+	}
+}
+
+static void nodes_csv(struct buf *b, const struct cluster *c, const struct metrics *m)
+{
+	bprintf(b, "service,node,zone,lb_flows,lb_share,local_pods,forwarded_out,snat_flows,"
+		   "peak_conntrack,dropped\n");
+	for (int s = 0; s < c->nservices; s++) {
+		const struct svc_stats *ss = &m->svc[s];
+		uint64_t lbt = lb_total(ss, c->nnodes);
+
+		for (int n = 0; n < c->nnodes; n++) {
+			const struct node_stats *ns = &ss->nodes[n];
+
+			bprintf(b, "%s,%s,%s,%llu,%.6f,%d,%llu,%llu,%u,%llu\n", c->services[s].name,
+				c->nodes[n].name, c->zones[c->nodes[n].zone],
+				(unsigned long long)ns->lb_flows, ratio(ns->lb_flows, lbt),
+				local_pods(c, s, n), (unsigned long long)ns->forwarded_out,
+				(unsigned long long)ns->snat_flows, m->peak_conntrack[n],
+				(unsigned long long)ns->dropped);
+		}
+	}
+}
+
+int results_write(const char *dir, const struct cluster *c, const struct metrics *m,
+		  uint64_t seed, uint32_t replication, struct err *e)
+{
+	struct buf b = { 0 };
+	char *json;
+	int rc;
+
+	if (make_dir(dir, e) < 0)
+		return -1;
+	b.cap = 4096;
+	b.p = ks_malloc(b.cap);
+	pods_csv(&b, c, m);
+	rc = write_atomic(dir, "pods.csv", b.p, b.n, e);
+	b.n = 0;
+	nodes_csv(&b, c, m);
+	if (rc == 0)
+		rc = write_atomic(dir, "nodes.csv", b.p, b.n, e);
+	ks_free(b.p);
+	/* results.json last: its presence means the run's files are complete. */
+	json = results_json(c, m, seed, replication);
+	if (rc == 0) {
+		size_t n = strlen(json);
+
+		json = ks_realloc(json, n + 2, 1);
+		json[n] = '\n';
+		rc = write_atomic(dir, "results.json", json, n + 1, e);
+	}
+	cJSON_free(json);
+	return rc;
+}
+
+/* A bar of width proportional to v/max, in block characters. */
+static void bar(FILE *f, double v, double max, int width, int utf8)
+{
+	int k = max > 0 ? (int)lround(v / max * width) : 0;
+
+	for (int i = 0; i < k; i++)
+		fputs(utf8 ? "\u2588" : "#", f);
+}
+
+static int want_utf8(void)
+{
+	const char *vars[] = { "LC_ALL", "LC_CTYPE", "LANG" };
+
+	for (int i = 0; i < 3; i++) {
+		const char *v = getenv(vars[i]);
+
+		if (v && *v)
+			return strstr(v, "UTF-8") || strstr(v, "utf8") || strstr(v, "UTF8");
+	}
+	return 0;
+}
+
+static int name_width(int w, const char *s)
+{
+	int n = (int)strlen(s);
+
+	return n > w ? n : w;
+}
+
+void results_print_summary(FILE *f, const struct cluster *c, const struct metrics *m,
+			   uint64_t seed)
+{
+	int utf8 = want_utf8();
+
+	fprintf(f, "%s  (seed %llu)  %g s simulated, %g s warm-up; %llu events in %.2f s",
+		c->name, (unsigned long long)seed, c->duration_s, c->warmup_s,
+		(unsigned long long)m->events, m->wall_s);
+	if (m->wall_s > 0)
+		fprintf(f, " (%.1f M events/s)", m->events / m->wall_s / 1e6);
+	fputc('\n', f);
+	for (int s = 0; s < c->nservices; s++) {
+		const struct service *svc = &c->services[s];
+		const struct svc_stats *ss = &m->svc[s];
+		struct skew sk;
+		double maxshare = 0;
+		int pw = 3, nw = 4;
+
+		svc_skew(ss, &sk);
+		fprintf(f, "\nservice %s  %s  externalTrafficPolicy=%s  lb=%s%s  proxy=%s\n",
+			svc->name, cluster_svc_type_name(svc->type), cluster_policy_name(svc->etp),
+			cluster_lb_mode_name(svc->lb.mode), svc->lb.hc.enabled ? "+healthcheck" : "",
+			cluster_proxy_name(c->proxy));
+		fprintf(f, "  flows    offered %llu  completed %llu  dropped %llu (%.1f%%)  in flight %llu\n",
+			(unsigned long long)ss->offered, (unsigned long long)ss->completed,
+			(unsigned long long)ss->dropped, 100 * ratio(ss->dropped, ss->offered),
+			(unsigned long long)ss->in_flight);
+		if (ss->dropped) {
+			fprintf(f, "  drops   ");
+			for (int r = 0; r < DROP_NREASONS; r++)
+				if (ss->drops[r])
+					fprintf(f, " %s %llu", metrics_drop_name((enum drop_reason)r),
+						(unsigned long long)ss->drops[r]);
+			fputc('\n', f);
+		}
+		fprintf(f, "  path     1 hop %.1f%%  2 hops %.1f%%  SNAT %.1f%%  client IP kept %.1f%%  cross-zone %.1f%%\n",
+			100 * (ss->routed ? 1 - ratio(ss->hops2, ss->routed) : 0),
+			100 * ratio(ss->hops2, ss->routed), 100 * ratio(ss->snat, ss->routed),
+			100 * (ss->routed ? 1 - ratio(ss->snat, ss->routed) : 0),
+			100 * ratio(ss->cross_zone, ss->routed));
+		fprintf(f, "  latency  mean %.3g ms  p50 %.3g  p90 %.3g  p99 %.3g  p99.9 %.3g  max %.3g\n",
+			ss->latency.n ? ss->latency.mean : 0, histo_quantile(&ss->latency_ms, 0.5),
+			histo_quantile(&ss->latency_ms, 0.9), histo_quantile(&ss->latency_ms, 0.99),
+			histo_quantile(&ss->latency_ms, 0.999), ss->latency_ms.n ? ss->latency_ms.max : 0);
+		fprintf(f, "  skew     max/mean %.3f  cv %.3f  jain %.3f  gini %.3f  over %d pods\n\n",
+			sk.max_over_mean, sk.cv, sk.jain, sk.gini, sk.pods);
+		for (int i = 0; i < ss->neps; i++) {
+			const struct pod *p = &c->pods[svc->eps[i]];
+
+			pw = name_width(pw, p->name);
+			nw = name_width(nw, c->nodes[p->node].name);
+			maxshare = fmax(maxshare, fmax(ratio(ss->eps[i].flows, ss->routed),
+						       ss->expected_share[i]));
+		}
+		fprintf(f, "  %-*s  %-*s  %7s  %8s  %5s\n", pw, "POD", nw, "NODE", "SHARE", "EXPECTED",
+			"UTIL");
+		for (int i = 0; i < ss->neps; i++) {
+			const struct pod *p = &c->pods[svc->eps[i]];
+			double sh = ratio(ss->eps[i].flows, ss->routed);
+
+			fprintf(f, "  %-*s  %-*s  %6.2f%%  %7.2f%%  %4.0f%%  ", pw, p->name, nw,
+				c->nodes[p->node].name, 100 * sh, 100 * ss->expected_share[i],
+				100 * m->utilization[svc->eps[i]]);
+			bar(f, sh, maxshare, 30, utf8);
+			fputc('\n', f);
+		}
+		if (ss->neps == 0)
+			fprintf(f, "  (no ready endpoints)\n");
+		nw = 4;
+		for (int n = 0; n < c->nnodes; n++)
+			nw = name_width(nw, c->nodes[n].name);
+		if (c->nnodes <= 50) {
+			uint64_t lbt = lb_total(ss, c->nnodes);
+
+			fprintf(f, "\n  %-*s  %8s  %4s  %9s  %7s  %s\n", nw, "NODE", "LB SHARE", "PODS",
+				"FORWARDED", "DROPPED", "ANSWERS");
+			for (int n = 0; n < c->nnodes; n++) {
+				const struct node_stats *ns = &ss->nodes[n];
+
+				fprintf(f, "  %-*s  %7.2f%%  %4d  %9llu  %7llu  %s\n", nw, c->nodes[n].name,
+					100 * ratio(ns->lb_flows, lbt), local_pods(c, s, n),
+					(unsigned long long)ns->forwarded_out,
+					(unsigned long long)ns->dropped,
+					ns->lb_flows == 0 ? "-" : ns->dropped == 0 ? "yes"
+						: ns->dropped == ns->lb_flows ? "no (times out)" : "partly");
+			}
+		}
+	}
+}

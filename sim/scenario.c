@@ -1,0 +1,739 @@
+/* scenario — JSON scenario to cluster model, validating every key.
+ *
+ * Each reader takes the object, its key path and the context; it checks the
+ * object's keys against an allow-list first (json_check_object), then reads
+ * each key with a typed getter, so the first problem found is reported with
+ * its file:line:col and path and nothing else runs. Names are checked for
+ * duplicates and references are resolved after all nodes, workloads and
+ * Services are read, with a did-you-mean for near misses. Defaults follow
+ * Kubernetes where Kubernetes has one (type ClusterIP, policy Cluster,
+ * proxy iptables) and are listed in the README otherwise. */
+#include "ktsim/scenario.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "ktsim/json.h"
+#include "ktsim/mem.h"
+
+#define PATH 160
+
+struct ctx {
+	struct jdoc *doc;
+	struct cluster *c;
+	struct err *e;
+};
+
+static const char *const TOP_KEYS[] = { "name", "description", "seed", "duration_s", "warmup_s",
+	"nodes", "workloads", "services", "loadBalancer", "proxy", "network", "clients", NULL };
+
+/* Best match for a misspelt reference, or NULL. */
+static const char *suggest(const char *name, const char *const *cands, int n)
+{
+	const char *best = NULL;
+	int bestd = 1 << 30, lim = (int)strlen(name) / 3;
+
+	if (lim < 1)
+		lim = 1;
+	for (int i = 0; i < n; i++) {
+		int d = json_edit_distance(name, cands[i]);
+
+		if (d <= lim && d < bestd) {
+			bestd = d;
+			best = cands[i];
+		}
+	}
+	return best;
+}
+
+static int ref_error(struct ctx *x, const cJSON *node, const char *path, const char *what,
+		     const char *name, const char *const *cands, int n)
+{
+	const char *s = suggest(name, cands, n);
+
+	if (s)
+		return jdoc_error(x->doc, node, path, x->e, "%s '%s' not found (did you mean '%s'?)",
+				  what, name, s);
+	return jdoc_error(x->doc, node, path, x->e, "%s '%s' not found", what, name);
+}
+
+static int find_node_ref(struct ctx *x, const cJSON *v, const char *path, int *out)
+{
+	const char **names;
+	int n;
+
+	if (!cJSON_IsString(v))
+		return jdoc_error(x->doc, v, path, x->e, "expected a node name (a string)");
+	n = cluster_find_node(x->c, v->valuestring);
+	if (n >= 0) {
+		*out = n;
+		return 0;
+	}
+	names = ks_calloc((size_t)x->c->nnodes, sizeof *names);
+	for (int i = 0; i < x->c->nnodes; i++)
+		names[i] = x->c->nodes[i].name;
+	ref_error(x, v, path, "node", v->valuestring, names, x->c->nnodes);
+	ks_free(names);
+	return -1;
+}
+
+/* A name: non-empty string of printable characters, at most 200 bytes. */
+static int read_name(struct ctx *x, const cJSON *obj, const char *path, const char *key,
+		     int required, const char **out)
+{
+	char p[PATH];
+	int r = json_get_string(x->doc, obj, path, key, out, x->e);
+
+	json_path_join(p, sizeof p, path, key);
+	if (r < 0)
+		return -1;
+	if (r == 0) {
+		if (required)
+			return jdoc_error(x->doc, obj, path, x->e, "missing required key '%s'", key);
+		return 0;
+	}
+	if ((*out)[0] == '\0' || strlen(*out) > 200)
+		return jdoc_error(x->doc, json_member(obj, key), p, x->e,
+				  "expected a non-empty name of at most 200 characters");
+	return 1;
+}
+
+static int read_labels(struct ctx *x, const cJSON *obj, const char *path, const char *key,
+		       struct labels *out)
+{
+	const cJSON *v = json_member(obj, key), *it;
+	char p[PATH], q[PATH];
+
+	if (v == NULL)
+		return 0;
+	json_path_join(p, sizeof p, path, key);
+	if (!cJSON_IsObject(v))
+		return jdoc_error(x->doc, v, p, x->e, "expected an object of label: value strings");
+	out->n = cJSON_GetArraySize(v);
+	out->kv = ks_calloc((size_t)out->n, sizeof *out->kv);
+	out->n = 0;
+	cJSON_ArrayForEach(it, v) {
+		json_path_join(q, sizeof q, p, it->string);
+		if (!cJSON_IsString(it))
+			return jdoc_error(x->doc, it, q, x->e, "expected a string label value");
+		for (int k = 0; k < out->n; k++)
+			if (strcmp(out->kv[k].key, it->string) == 0)
+				return jdoc_key_error(x->doc, it, q, x->e, "duplicate key '%s'", it->string);
+		out->kv[out->n].key = ks_strdup(it->string);
+		out->kv[out->n].value = ks_strdup(it->valuestring);
+		out->n++;
+	}
+	return 1;
+}
+
+static void label_add(struct labels *l, const char *k, const char *v)
+{
+	for (int i = 0; i < l->n; i++)
+		if (strcmp(l->kv[i].key, k) == 0)
+			return;
+	l->kv = ks_realloc(l->kv, (size_t)l->n + 1, sizeof *l->kv);
+	l->kv[l->n].key = ks_strdup(k);
+	l->kv[l->n].value = ks_strdup(v);
+	l->n++;
+}
+
+static int add_node(struct ctx *x, const char *name, const char *zone, const cJSON *name_node,
+		    const char *path)
+{
+	struct cluster *c = x->c;
+	struct node *n;
+
+	if (c->nnodes >= CLUSTER_MAX_NODES)
+		return jdoc_error(x->doc, name_node, path, x->e,
+				  "more than %d nodes; ktsim's limit is CLUSTER_MAX_NODES", CLUSTER_MAX_NODES);
+	if (cluster_find_node(c, name) >= 0)
+		return jdoc_error(x->doc, name_node, path, x->e, "duplicate node name '%s'", name);
+	c->nodes = ks_realloc(c->nodes, (size_t)c->nnodes + 1, sizeof *c->nodes);
+	n = &c->nodes[c->nnodes++];
+	memset(n, 0, sizeof *n);
+	n->name = ks_strdup(name);
+	n->zone = cluster_zone(c, zone);
+	return 0;
+}
+
+/* nodes[i]: {"name", "zone", "labels"} or {"generate": {"count", "prefix", "zones"}} */
+static int read_nodes(struct ctx *x, const cJSON *root)
+{
+	static const char *const NODE_KEYS[] = { "name", "zone", "labels", "generate", NULL };
+	static const char *const GEN_KEYS[] = { "count", "prefix", "zones", NULL };
+	const cJSON *arr = json_member(root, "nodes"), *it;
+	char p[PATH], q[PATH], r[PATH];
+	int i = 0;
+
+	if (arr == NULL)
+		return jdoc_error(x->doc, root, "", x->e, "missing required key 'nodes'");
+	if (json_check_array(x->doc, arr, "nodes", x->e) < 0)
+		return -1;
+	cJSON_ArrayForEach(it, arr) {
+		const cJSON *gen = json_member(it, "generate");
+		const char *name, *zone = "default";
+		struct labels labels = { 0 };
+
+		json_path_index(p, sizeof p, "nodes", i++);
+		if (json_check_object(x->doc, it, p, NODE_KEYS, x->e) < 0)
+			return -1;
+		if (gen) {
+			long long count;
+			const char *prefix = "node-";
+			const cJSON *zones;
+			int nz;
+
+			if (json_member(it, "name") || json_member(it, "zone"))
+				return jdoc_error(x->doc, it, p, x->e,
+						  "use either 'name' or 'generate', not both");
+			json_path_join(q, sizeof q, p, "generate");
+			if (json_check_object(x->doc, gen, q, GEN_KEYS, x->e) < 0)
+				return -1;
+			if (json_get_int(x->doc, gen, q, "count", 1, CLUSTER_MAX_NODES, &count, x->e) <= 0)
+				return err_is_set(x->e) ? -1
+					: jdoc_error(x->doc, gen, q, x->e, "missing required key 'count'");
+			if (json_get_string(x->doc, gen, q, "prefix", &prefix, x->e) < 0)
+				return -1;
+			zones = json_member(gen, "zones");
+			json_path_join(r, sizeof r, q, "zones");
+			if (zones && json_check_array(x->doc, zones, r, x->e) < 0)
+				return -1;
+			nz = zones ? cJSON_GetArraySize(zones) : 0;
+			for (int z = 0; z < nz; z++) {
+				const cJSON *zv = cJSON_GetArrayItem(zones, z);
+				char zp[PATH];
+
+				json_path_index(zp, sizeof zp, r, z);
+				if (!cJSON_IsString(zv) || zv->valuestring[0] == '\0')
+					return jdoc_error(x->doc, zv, zp, x->e, "expected a zone name");
+			}
+			if (x->c->nnodes + count > CLUSTER_MAX_NODES) {
+				json_path_join(r, sizeof r, q, "count");
+				return jdoc_error(x->doc, json_member(gen, "count"), r, x->e,
+						  "%lld more nodes would exceed ktsim's limit of %d (CLUSTER_MAX_NODES)",
+						  count, CLUSTER_MAX_NODES);
+			}
+			for (long long k = 0; k < count; k++) {
+				char nm[300];
+
+				snprintf(nm, sizeof nm, "%s%lld", prefix, k);
+				zone = nz ? cJSON_GetArrayItem(zones, (int)(k % nz))->valuestring : "default";
+				if (add_node(x, nm, zone, gen, q) < 0)
+					return -1;
+			}
+			continue;
+		}
+		if (read_name(x, it, p, "name", 1, &name) < 0)
+			return -1;
+		if (json_get_string(x->doc, it, p, "zone", &zone, x->e) < 0)
+			return -1;
+		if (zone[0] == '\0') {
+			json_path_join(q, sizeof q, p, "zone");
+			return jdoc_error(x->doc, json_member(it, "zone"), q, x->e, "expected a zone name");
+		}
+		json_path_join(q, sizeof q, p, "name");
+		if (add_node(x, name, zone, json_member(it, "name"), q) < 0)
+			return -1;
+		if (read_labels(x, it, p, "labels", &labels) < 0) {
+			x->c->nodes[x->c->nnodes - 1].labels = labels;
+			return -1;
+		}
+		x->c->nodes[x->c->nnodes - 1].labels = labels;
+	}
+	if (x->c->nnodes == 0)
+		return jdoc_error(x->doc, arr, "nodes", x->e, "expected at least one node");
+	for (int n = 0; n < x->c->nnodes; n++) {
+		struct node *nd = &x->c->nodes[n];
+
+		/* Well-known labels every kubelet sets. */
+		label_add(&nd->labels, "kubernetes.io/hostname", nd->name);
+		label_add(&nd->labels, "topology.kubernetes.io/zone", x->c->zones[nd->zone]);
+	}
+	return 0;
+}
+
+/* A distribution: a bare number (constant) or {"dist": kind, params...}. */
+static int read_dist(struct ctx *x, const cJSON *obj, const char *path, const char *key,
+		     struct dist *d)
+{
+	const cJSON *v = json_member(obj, key);
+	char p[PATH], msg[200];
+	const char *kind, *pn[2];
+	int k, np;
+	double par[2] = { 0, 0 };
+
+	if (v == NULL)
+		return 0;
+	json_path_join(p, sizeof p, path, key);
+	if (cJSON_IsNumber(v)) {
+		par[0] = v->valuedouble;
+		if (dist_set(d, DIST_CONST, par, msg, sizeof msg) < 0)
+			return jdoc_error(x->doc, v, p, x->e, "%s", msg);
+		return 1;
+	}
+	if (!cJSON_IsObject(v))
+		return jdoc_error(x->doc, v, p, x->e,
+				  "expected a number or a distribution like {\"dist\": \"exp\", \"mean\": 10}");
+	if (json_get_string(x->doc, v, p, "dist", &kind, x->e) <= 0)
+		return err_is_set(x->e) ? -1
+			: jdoc_error(x->doc, v, p, x->e, "missing required key 'dist'");
+	k = dist_kind_from_name(kind);
+	if (k < 0) {
+		const char *names[DIST_NKINDS];
+		char q[PATH];
+
+		for (int i = 0; i < DIST_NKINDS; i++)
+			names[i] = dist_kind_name((enum dist_kind)i);
+		json_path_join(q, sizeof q, p, "dist");
+		return ref_error(x, json_member(v, "dist"), q, "distribution", kind, names, DIST_NKINDS);
+	}
+	np = dist_param_names((enum dist_kind)k, pn);
+	{
+		const char *allowed[4] = { "dist", np > 0 ? pn[0] : NULL, np > 1 ? pn[1] : NULL, NULL };
+
+		if (json_check_object(x->doc, v, p, allowed, x->e) < 0)
+			return -1;
+	}
+	for (int i = 0; i < np; i++)
+		if (json_get_number(x->doc, v, p, pn[i], -1e300, 1e300, &par[i], x->e) <= 0)
+			return err_is_set(x->e) ? -1
+				: jdoc_error(x->doc, v, p, x->e, "missing parameter '%s' of the %s distribution",
+					     pn[i], kind);
+	if (dist_set(d, (enum dist_kind)k, par, msg, sizeof msg) < 0)
+		return jdoc_error(x->doc, v, p, x->e, "%s", msg);
+	return 1;
+}
+
+static int read_server(struct ctx *x, const cJSON *wl, const char *path, struct server_spec *sv)
+{
+	static const char *const KEYS[] = { "concurrency", "queue_limit", "service_time_ms", NULL };
+	const cJSON *v = json_member(wl, "server");
+	char p[PATH];
+	long long n;
+	double one = 1;
+	char msg[100];
+
+	sv->concurrency = 1;
+	sv->queue_limit = 1024;
+	dist_set(&sv->service_ms, DIST_EXP, &one, msg, sizeof msg);
+	if (v == NULL)
+		return 0;
+	json_path_join(p, sizeof p, path, "server");
+	if (json_check_object(x->doc, v, p, KEYS, x->e) < 0)
+		return -1;
+	if (json_get_int(x->doc, v, p, "concurrency", 1, 100000, &n, x->e) < 0)
+		return -1;
+	if (json_member(v, "concurrency"))
+		sv->concurrency = (int)n;
+	if (json_get_int(x->doc, v, p, "queue_limit", 0, 100000000, &n, x->e) < 0)
+		return -1;
+	if (json_member(v, "queue_limit"))
+		sv->queue_limit = (int)n;
+	return read_dist(x, v, p, "service_time_ms", &sv->service_ms) < 0 ? -1 : 0;
+}
+
+static int read_workloads(struct ctx *x, const cJSON *root)
+{
+	static const char *const KEYS[] = { "kind", "name", "replicas", "labels", "pin", "server", NULL };
+	static const char *const KINDS[] = { "Deployment", NULL };
+	const cJSON *arr = json_member(root, "workloads"), *it;
+	char p[PATH], q[PATH];
+	int i = 0;
+	long long total = 0;
+
+	if (arr == NULL)
+		return 0;
+	if (json_check_array(x->doc, arr, "workloads", x->e) < 0)
+		return -1;
+	x->c->workloads = ks_calloc((size_t)cJSON_GetArraySize(arr), sizeof *x->c->workloads);
+	cJSON_ArrayForEach(it, arr) {
+		struct workload *wl;
+		const char *name;
+		const cJSON *pin;
+		long long replicas = 1;
+		int kind = 0;
+
+		json_path_index(p, sizeof p, "workloads", i++);
+		if (json_check_object(x->doc, it, p, KEYS, x->e) < 0)
+			return -1;
+		if (json_get_enum(x->doc, it, p, "kind", KINDS, &kind, x->e) < 0)
+			return -1;
+		if (read_name(x, it, p, "name", 1, &name) < 0)
+			return -1;
+		for (int w = 0; w < x->c->nworkloads; w++)
+			if (strcmp(x->c->workloads[w].name, name) == 0) {
+				json_path_join(q, sizeof q, p, "name");
+				return jdoc_error(x->doc, json_member(it, "name"), q, x->e,
+						  "duplicate workload name '%s'", name);
+			}
+		wl = &x->c->workloads[x->c->nworkloads++];
+		wl->name = ks_strdup(name);
+		if (json_get_int(x->doc, it, p, "replicas", 0, 1000000, &replicas, x->e) < 0)
+			return -1;
+		wl->replicas = (int)replicas;
+		total += replicas;
+		if (total > CLUSTER_MAX_PODS) {
+			json_path_join(q, sizeof q, p, "replicas");
+			return jdoc_error(x->doc, json_member(it, "replicas"), q, x->e,
+					  "more than %d pods in all; ktsim's limit is CLUSTER_MAX_PODS",
+					  CLUSTER_MAX_PODS);
+		}
+		if (read_labels(x, it, p, "labels", &wl->labels) < 0)
+			return -1;
+		if (read_server(x, it, p, &wl->server) < 0)
+			return -1;
+		pin = json_member(it, "pin");
+		if (pin) {
+			int j = 0;
+			const cJSON *pv;
+
+			json_path_join(q, sizeof q, p, "pin");
+			if (json_check_array(x->doc, pin, q, x->e) < 0)
+				return -1;
+			if (cJSON_GetArraySize(pin) != wl->replicas)
+				return jdoc_error(x->doc, pin, q, x->e,
+						  "pin lists %d nodes but replicas is %d; give one node per replica",
+						  cJSON_GetArraySize(pin), wl->replicas);
+			wl->pin = ks_calloc((size_t)wl->replicas + 1, sizeof *wl->pin);
+			cJSON_ArrayForEach(pv, pin) {
+				char r[PATH];
+
+				json_path_index(r, sizeof r, q, j);
+				if (find_node_ref(x, pv, r, &wl->pin[j++]) < 0)
+					return -1;
+			}
+		}
+	}
+	return 0;
+}
+
+static int read_lb(struct ctx *x, const cJSON *v, const char *p, struct lb_spec *lb)
+{
+	static const char *const KEYS[] = { "mode", "target", "healthCheck", NULL };
+	static const char *const HC_KEYS[] = { "interval_s", "timeout_s", "healthyThreshold",
+		"unhealthyThreshold", NULL };
+	static const char *const MODES[] = { "even", "round-robin", "direct", NULL };
+	const cJSON *hc, *tgt;
+	char q[PATH];
+	int mode = LB_EVEN;
+	long long th;
+
+	memset(lb, 0, sizeof *lb);
+	lb->target = LB_TARGET_EACH_NODE;
+	if (json_check_object(x->doc, v, p, KEYS, x->e) < 0)
+		return -1;
+	if (json_get_enum(x->doc, v, p, "mode", MODES, &mode, x->e) < 0)
+		return -1;
+	lb->mode = (enum lb_mode)mode;
+	tgt = json_member(v, "target");
+	json_path_join(q, sizeof q, p, "target");
+	if (tgt && lb->mode != LB_DIRECT)
+		return jdoc_error(x->doc, tgt, q, x->e, "'target' applies only to mode \"direct\"");
+	if (lb->mode == LB_DIRECT) {
+		if (tgt == NULL)
+			return jdoc_error(x->doc, v, p, x->e,
+					  "mode \"direct\" needs a 'target': \"each-node\" or a node name");
+		if (!(cJSON_IsString(tgt) && strcmp(tgt->valuestring, "each-node") == 0) &&
+		    find_node_ref(x, tgt, q, &lb->target) < 0)
+			return -1;
+	}
+	hc = json_member(v, "healthCheck");
+	if (hc == NULL)
+		return 0;
+	json_path_join(q, sizeof q, p, "healthCheck");
+	if (lb->mode == LB_DIRECT)
+		return jdoc_error(x->doc, hc, q, x->e,
+				  "a client addressing nodes directly has no health check; remove 'healthCheck' or use mode \"even\"");
+	if (json_check_object(x->doc, hc, q, HC_KEYS, x->e) < 0)
+		return -1;
+	lb->hc.enabled = 1;
+	lb->hc.interval_s = 10;
+	lb->hc.timeout_s = 5;
+	lb->hc.healthy_threshold = 2;
+	lb->hc.unhealthy_threshold = 2;
+	if (json_get_number(x->doc, hc, q, "interval_s", 0.001, 3600, &lb->hc.interval_s, x->e) < 0 ||
+	    json_get_number(x->doc, hc, q, "timeout_s", 0.001, 3600, &lb->hc.timeout_s, x->e) < 0)
+		return -1;
+	if (json_get_int(x->doc, hc, q, "healthyThreshold", 1, 100, &th, x->e) < 0)
+		return -1;
+	if (json_member(hc, "healthyThreshold"))
+		lb->hc.healthy_threshold = (int)th;
+	if (json_get_int(x->doc, hc, q, "unhealthyThreshold", 1, 100, &th, x->e) < 0)
+		return -1;
+	if (json_member(hc, "unhealthyThreshold"))
+		lb->hc.unhealthy_threshold = (int)th;
+	return 0;
+}
+
+static int read_services(struct ctx *x, const cJSON *root, const struct lb_spec *deflb)
+{
+	static const char *const KEYS[] = { "name", "type", "selector", "externalTrafficPolicy",
+		"loadBalancer", NULL };
+	static const char *const TYPES[] = { "ClusterIP", "NodePort", "LoadBalancer", NULL };
+	static const char *const POLICIES[] = { "Cluster", "Local", NULL };
+	const cJSON *arr = json_member(root, "services"), *it;
+	char p[PATH], q[PATH];
+	int i = 0;
+
+	if (arr == NULL)
+		return jdoc_error(x->doc, root, "", x->e, "missing required key 'services'");
+	if (json_check_array(x->doc, arr, "services", x->e) < 0)
+		return -1;
+	x->c->services = ks_calloc((size_t)cJSON_GetArraySize(arr), sizeof *x->c->services);
+	cJSON_ArrayForEach(it, arr) {
+		struct service *s;
+		const char *name;
+		int type = SVC_CLUSTER_IP, etp = POLICY_CLUSTER, r;
+
+		json_path_index(p, sizeof p, "services", i++);
+		if (json_check_object(x->doc, it, p, KEYS, x->e) < 0)
+			return -1;
+		if (read_name(x, it, p, "name", 1, &name) < 0)
+			return -1;
+		if (cluster_find_service(x->c, name) >= 0) {
+			json_path_join(q, sizeof q, p, "name");
+			return jdoc_error(x->doc, json_member(it, "name"), q, x->e,
+					  "duplicate service name '%s'", name);
+		}
+		s = &x->c->services[x->c->nservices++];
+		s->name = ks_strdup(name);
+		if (json_get_enum(x->doc, it, p, "type", TYPES, &type, x->e) < 0)
+			return -1;
+		s->type = (enum svc_type)type;
+		r = json_get_enum(x->doc, it, p, "externalTrafficPolicy", POLICIES, &etp, x->e);
+		if (r < 0)
+			return -1;
+		/* The API server refuses it too: "may only be set when `type` is
+		 * 'NodePort' or 'LoadBalancer'" (core/v1 validation). */
+		if (r == 1 && type == SVC_CLUSTER_IP && etp == POLICY_LOCAL) {
+			json_path_join(q, sizeof q, p, "externalTrafficPolicy");
+			return jdoc_error(x->doc, json_member(it, "externalTrafficPolicy"), q, x->e,
+					  "may only be set when type is NodePort or LoadBalancer");
+		}
+		s->etp = (enum traffic_policy)etp;
+		if (read_labels(x, it, p, "selector", &s->selector) < 0)
+			return -1;
+		s->lb = *deflb;
+		if (json_member(it, "loadBalancer")) {
+			json_path_join(q, sizeof q, p, "loadBalancer");
+			if (read_lb(x, json_member(it, "loadBalancer"), q, &s->lb) < 0)
+				return -1;
+		}
+	}
+	if (x->c->nservices == 0)
+		return jdoc_error(x->doc, arr, "services", x->e, "expected at least one service");
+	return 0;
+}
+
+static int parse_cidr(const char *s, uint32_t *base, int *prefix)
+{
+	unsigned a, b, c, d;
+	int pl, n = 0;
+
+	if (sscanf(s, "%u.%u.%u.%u/%d%n", &a, &b, &c, &d, &pl, &n) != 5 || s[n] != '\0' ||
+	    a > 255 || b > 255 || c > 255 || d > 255 || pl < 0 || pl > 32)
+		return -1;
+	*prefix = pl;
+	*base = (a << 24 | b << 16 | c << 8 | d) & (pl ? ~0u << (32 - pl) : 0u);
+	return 0;
+}
+
+static int read_clients(struct ctx *x, const cJSON *root)
+{
+	static const char *const KEYS[] = { "name", "service", "location", "count", "cidr",
+		"arrival", NULL };
+	static const char *const ARR_KEYS[] = { "process", "rate_per_s", NULL };
+	static const char *const LOCATIONS[] = { "external", NULL };
+	static const char *const PROCESSES[] = { "poisson", NULL };
+	const cJSON *arr = json_member(root, "clients"), *it;
+	char p[PATH], q[PATH];
+	int i = 0;
+
+	if (arr == NULL)
+		return jdoc_error(x->doc, root, "", x->e, "missing required key 'clients'");
+	if (json_check_array(x->doc, arr, "clients", x->e) < 0)
+		return -1;
+	if (cJSON_GetArraySize(arr) > CLUSTER_MAX_CLIENTS)
+		return jdoc_error(x->doc, arr, "clients", x->e, "more than %d client groups",
+				  CLUSTER_MAX_CLIENTS);
+	x->c->clients = ks_calloc((size_t)cJSON_GetArraySize(arr), sizeof *x->c->clients);
+	cJSON_ArrayForEach(it, arr) {
+		struct client *cl;
+		const char *name, *svc, *cidr = "198.18.0.0/15";
+		const cJSON *av;
+		long long count = 1000;
+		int loc = 0, proc = 0, prefix, sid;
+		uint32_t base;
+
+		json_path_index(p, sizeof p, "clients", i++);
+		if (json_check_object(x->doc, it, p, KEYS, x->e) < 0)
+			return -1;
+		if (read_name(x, it, p, "name", 1, &name) < 0)
+			return -1;
+		cl = &x->c->clients[x->c->nclients++];
+		cl->name = ks_strdup(name);
+		if (read_name(x, it, p, "service", 1, &svc) < 0)
+			return -1;
+		json_path_join(q, sizeof q, p, "service");
+		sid = cluster_find_service(x->c, svc);
+		if (sid < 0) {
+			const char **names = ks_calloc((size_t)x->c->nservices, sizeof *names);
+			int n = x->c->nservices;
+
+			for (int k = 0; k < n; k++)
+				names[k] = x->c->services[k].name;
+			ref_error(x, json_member(it, "service"), q, "service", svc, names, n);
+			ks_free(names);
+			return -1;
+		}
+		if (x->c->services[sid].type == SVC_CLUSTER_IP)
+			return jdoc_error(x->doc, json_member(it, "service"), q, x->e,
+					  "service '%s' is of type ClusterIP, which external clients cannot reach; set its type to NodePort or LoadBalancer",
+					  svc);
+		cl->service = sid;
+		if (json_get_enum(x->doc, it, p, "location", LOCATIONS, &loc, x->e) < 0)
+			return -1;
+		if (json_get_int(x->doc, it, p, "count", 1, 1LL << 32, &count, x->e) < 0 ||
+		    json_get_string(x->doc, it, p, "cidr", &cidr, x->e) < 0)
+			return -1;
+		json_path_join(q, sizeof q, p, "cidr");
+		if (parse_cidr(cidr, &base, &prefix) < 0)
+			return jdoc_error(x->doc, json_member(it, "cidr"), q, x->e,
+					  "expected an IPv4 CIDR like \"198.51.100.0/22\", got \"%s\"", cidr);
+		if (prefix > 0 && count > (1LL << (32 - prefix))) {
+			json_path_join(q, sizeof q, p, "count");
+			return jdoc_error(x->doc, json_member(it, "count"), q, x->e,
+					  "%lld clients do not fit in %s (%lld addresses)", count, cidr,
+					  1LL << (32 - prefix));
+		}
+		cl->count = count > UINT32_MAX ? UINT32_MAX : (uint32_t)count;
+		cl->cidr_base = base;
+		av = json_member(it, "arrival");
+		json_path_join(q, sizeof q, p, "arrival");
+		if (av == NULL)
+			return jdoc_error(x->doc, it, p, x->e,
+					  "missing required key 'arrival' (e.g. {\"process\": \"poisson\", \"rate_per_s\": 1000})");
+		if (json_check_object(x->doc, av, q, ARR_KEYS, x->e) < 0 ||
+		    json_get_enum(x->doc, av, q, "process", PROCESSES, &proc, x->e) < 0)
+			return -1;
+		if (json_get_number(x->doc, av, q, "rate_per_s", 1e-9, 1e9, &cl->rate_per_s, x->e) <= 0)
+			return err_is_set(x->e) ? -1
+				: jdoc_error(x->doc, av, q, x->e, "missing required key 'rate_per_s'");
+	}
+	if (x->c->nclients == 0)
+		return jdoc_error(x->doc, arr, "clients", x->e,
+				  "expected at least one client group; nothing would send traffic");
+	return 0;
+}
+
+static int read_misc(struct ctx *x, const cJSON *root)
+{
+	static const char *const PROXY_KEYS[] = { "mode", NULL };
+	static const char *const PROXY_MODES[] = { "iptables", "nftables", NULL };
+	static const char *const NET_KEYS[] = { "latency_ms", NULL };
+	static const char *const LAT_KEYS[] = { "same_node", "same_zone", "cross_zone", NULL };
+	const cJSON *v;
+	int mode = PROXY_IPTABLES;
+
+	if ((v = json_member(root, "proxy")) != NULL) {
+		if (json_check_object(x->doc, v, "proxy", PROXY_KEYS, x->e) < 0 ||
+		    json_get_enum(x->doc, v, "proxy", "mode", PROXY_MODES, &mode, x->e) < 0)
+			return -1;
+		x->c->proxy = (enum proxy_mode)mode;
+	}
+	if ((v = json_member(root, "network")) != NULL) {
+		const cJSON *l;
+
+		if (json_check_object(x->doc, v, "network", NET_KEYS, x->e) < 0)
+			return -1;
+		if ((l = json_member(v, "latency_ms")) != NULL) {
+			struct latency_spec *ls = &x->c->latency;
+
+			if (json_check_object(x->doc, l, "network.latency_ms", LAT_KEYS, x->e) < 0 ||
+			    json_get_number(x->doc, l, "network.latency_ms", "same_node", 0, 60000,
+					    &ls->same_node, x->e) < 0 ||
+			    json_get_number(x->doc, l, "network.latency_ms", "same_zone", 0, 60000,
+					    &ls->same_zone, x->e) < 0 ||
+			    json_get_number(x->doc, l, "network.latency_ms", "cross_zone", 0, 60000,
+					    &ls->cross_zone, x->e) < 0)
+				return -1;
+		}
+	}
+	return 0;
+}
+
+static char *base_name(const char *path)
+{
+	const char *b = strrchr(path, '/');
+	char *s = ks_strdup(b ? b + 1 : path), *dot = strrchr(s, '.');
+
+	if (dot && strcmp(dot, ".json") == 0)
+		*dot = '\0';
+	return s;
+}
+
+static int read_scenario(struct ctx *x, const char *path)
+{
+	const cJSON *root = jdoc_root(x->doc);
+	struct cluster *c = x->c;
+	const char *s;
+	long long seed = 1;
+	struct lb_spec deflb = { .mode = LB_EVEN, .target = LB_TARGET_EACH_NODE };
+
+	if (json_check_object(x->doc, root, "", TOP_KEYS, x->e) < 0)
+		return -1;
+	if (json_get_string(x->doc, root, "", "name", &s, x->e) < 0)
+		return -1;
+	c->name = json_member(root, "name") ? ks_strdup(s) : base_name(path);
+	if (json_get_string(x->doc, root, "", "description", &s, x->e) < 0)
+		return -1;
+	c->description = ks_strdup(json_member(root, "description") ? s : "");
+	if (json_get_int(x->doc, root, "", "seed", 0, (1LL << 53), &seed, x->e) < 0)
+		return -1;
+	c->seed = (uint64_t)seed;
+	if (json_get_number(x->doc, root, "", "duration_s", 1e-6, 1e9, &c->duration_s, x->e) <= 0)
+		return err_is_set(x->e) ? -1
+			: jdoc_error(x->doc, root, "", x->e, "missing required key 'duration_s'");
+	if (json_get_number(x->doc, root, "", "warmup_s", 0, 1e9, &c->warmup_s, x->e) < 0)
+		return -1;
+	if (c->warmup_s >= c->duration_s)
+		return jdoc_error(x->doc, json_member(root, "warmup_s"), "warmup_s", x->e,
+				  "warm-up (%g s) must be shorter than duration_s (%g s)",
+				  c->warmup_s, c->duration_s);
+	if (read_nodes(x, root) < 0 || read_workloads(x, root) < 0)
+		return -1;
+	if (json_member(root, "loadBalancer") &&
+	    read_lb(x, json_member(root, "loadBalancer"), "loadBalancer", &deflb) < 0)
+		return -1;
+	if (read_services(x, root, &deflb) < 0 || read_clients(x, root) < 0 || read_misc(x, root) < 0)
+		return -1;
+	return 0;
+}
+
+int scenario_load(struct cluster **out, const char *path, const char *const *sets, int nsets,
+		  struct err *e)
+{
+	struct ctx x = { .e = e };
+	int rc;
+
+	*out = NULL;
+	if (jdoc_load(&x.doc, path, e) < 0)
+		return -1;
+	for (int i = 0; i < nsets; i++)
+		if (jdoc_set(x.doc, sets[i], e) < 0) {
+			jdoc_destroy(x.doc);
+			return -1;
+		}
+	x.c = cluster_create();
+	rc = read_scenario(&x, path);
+	jdoc_destroy(x.doc);
+	if (rc < 0) {
+		cluster_destroy(x.c);
+		return -1;
+	}
+	cluster_place(x.c);
+	cluster_endpoints(x.c);
+	*out = x.c;
+	return 0;
+}
