@@ -104,8 +104,12 @@ demo: deps
 	./$(BIN) run scenarios/local-50-25-25.json -o out/demo
 
 bench: deps
-	@$(MAKE) --no-print-directory $(BIN)
+	@$(MAKE) --no-print-directory $(BIN) $(BUILD)/bench-engine
 	@sh tests/bench.sh ./$(BIN)
+
+$(BUILD)/bench-engine: tests/bench_engine.c $(LIBOBJS)
+	$(say) LD $@
+	$(Q)$(CC) $(CFLAGS) -Wno-missing-prototypes $^ -o $@ $(LDLIBS)
 
 # Regenerate the golden summaries on purpose after a deliberate model change.
 test-update: $(BIN)

@@ -39,7 +39,7 @@ void *ks_realloc(void *p, size_t n, size_t size)
 
 	if (size && n > SIZE_MAX / size)
 		out_of_memory(SIZE_MAX);
-	q = realloc(p, n * size ? n * size : 1);
+	q = realloc(p, (n * size) != 0 ? n * size : 1);
 	if (q == NULL)
 		out_of_memory(n * size);
 	return q;

@@ -13,6 +13,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <cjson/cJSON.h>
@@ -102,6 +103,14 @@ static int write_atomic(const char *dir, const char *name, const char *data, siz
 		return err_set(e, ERR_RUN, path, 0, 0, NULL, "cannot write: %s", strerror(saved));
 	}
 	return 0;
+}
+
+/* Peak resident set of this process (a timing-like field: it varies). */
+static double peak_rss_mb(void)
+{
+	struct rusage ru;
+
+	return getrusage(RUSAGE_SELF, &ru) == 0 ? ru.ru_maxrss / 1024.0 : 0;
 }
 
 static cJSON *num(cJSON *obj, const char *key, double v)
@@ -223,6 +232,7 @@ static char *results_json(const struct cluster *c, const struct metrics *m, uint
 	num(sim, "events", (double)m->events);
 	num(sim, "wall_s", m->wall_s);
 	num(sim, "events_per_s", m->wall_s > 0 ? (double)m->events / m->wall_s : 0);
+	num(sim, "peak_rss_mb", peak_rss_mb());
 	arr = cJSON_AddArrayToObject(root, "services");
 	for (int s = 0; s < c->nservices; s++)
 		cJSON_AddItemToArray(arr, service_json(c, m, s));

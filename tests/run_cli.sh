@@ -1,0 +1,73 @@
+#!/bin/sh
+# Command-line behaviour: help on every verb, exit codes, atomic results,
+# determinism of the written files, and the results contract.
+# Usage: tests/run_cli.sh ./ktsim
+bin=${1:-./ktsim}
+pass=0 fail=0
+tmp=$(mktemp -d) || exit 1
+trap 'rm -rf "$tmp"' EXIT
+
+ok() { pass=$((pass + 1)); }
+no() { echo "FAIL $*"; fail=$((fail + 1)); }
+# expect_rc WANT DESCRIPTION CMD...: run CMD, compare its exit status.
+expect_rc() {
+	want=$1 what=$2; shift 2
+	"$@" >"$tmp/out" 2>"$tmp/err" </dev/null
+	rc=$?
+	if [ "$rc" -eq "$want" ]; then ok; else no "$what: exit $rc, want $want"; cat "$tmp/err"; fi
+}
+
+expect_rc 0 "--help" "$bin" --help
+grep -q "usage: ktsim VERB" "$tmp/out" || no "--help text"
+expect_rc 0 "run --help" "$bin" run --help
+grep -q "usage: ktsim run SCENARIO" "$tmp/out" || no "run --help text"
+expect_rc 0 "check --help" "$bin" check --help
+grep -q "usage: ktsim check SCENARIO" "$tmp/out" || no "check --help text"
+expect_rc 0 "help run" "$bin" help run
+expect_rc 0 "--version" "$bin" --version
+expect_rc 2 "no verb" "$bin"
+expect_rc 2 "unknown verb" "$bin" frobnicate
+grep -q "unknown verb 'frobnicate'" "$tmp/err" || no "unknown verb message"
+expect_rc 2 "unknown option" "$bin" run scenarios/local-50-25-25.json --frob
+expect_rc 2 "missing scenario" "$bin" run
+expect_rc 2 "bad seed" "$bin" run scenarios/local-50-25-25.json --seed -3
+expect_rc 2 "missing file" "$bin" run "$tmp/nope.json"
+grep -q "nope.json" "$tmp/err" || no "missing file is named"
+
+# A run writes all three files and the summary names each pod.
+expect_rc 0 "run" "$bin" run scenarios/local-50-25-25.json -o "$tmp/a" --set duration_s=30
+for f in results.json pods.csv nodes.csv; do [ -s "$tmp/a/$f" ] || no "run wrote no $f"; done
+grep -q "web-0" "$tmp/out" && grep -q "EXPECTED" "$tmp/out" || no "summary table"
+ls -a "$tmp/a" | grep -q '\.tmp' && no "temporary file left behind"
+python3 tests/contract.py "$tmp/a/results.json" && ok || no "results contract"
+# Same seed, byte-identical files (timing fields aside); another seed differs.
+expect_rc 0 "rerun" "$bin" run scenarios/local-50-25-25.json -o "$tmp/b" --set duration_s=30 -q
+grep -v -e '"wall_s"' -e '"events_per_s"' -e '"peak_rss_mb"' "$tmp/a/results.json" >"$tmp/a.j"
+grep -v -e '"wall_s"' -e '"events_per_s"' -e '"peak_rss_mb"' "$tmp/b/results.json" >"$tmp/b.j"
+cmp -s "$tmp/a.j" "$tmp/b.j" && ok || no "same seed gives different results.json"
+cmp -s "$tmp/a/pods.csv" "$tmp/b/pods.csv" && ok || no "same seed gives different pods.csv"
+expect_rc 0 "other seed" "$bin" run scenarios/local-50-25-25.json -o "$tmp/c" --set duration_s=30 --seed 2 -q
+cmp -s "$tmp/a/pods.csv" "$tmp/c/pods.csv" && no "another seed gives identical pods.csv" || ok
+# --set is validated like the file.
+expect_rc 2 "--set bad enum" "$bin" check scenarios/local-50-25-25.json --set services[0].externalTrafficPolicy=local
+grep -q 'services\[0\].externalTrafficPolicy: expected "Cluster" or "Local", got "local"' "$tmp/err" || no "--set enum message"
+# An output directory that cannot be created is a run failure (1), and no results appear.
+: >"$tmp/file"
+expect_rc 1 "unwritable output" "$bin" run scenarios/local-50-25-25.json -o "$tmp/file/out" --set duration_s=1 -q
+# check prints the placement and expected shares.
+expect_rc 0 "check" "$bin" check scenarios/local-50-25-25.json
+grep -q "50.00%" "$tmp/out" && grep -q "25.00%" "$tmp/out" || no "check shows expected 50/25/25"
+# Every shipped scenario is valid.
+for s in scenarios/*.json; do expect_rc 0 "check $s" "$bin" check "$s"; done
+# SIGINT during a long run: exit 130 and no results.json.
+"$bin" run scenarios/bench-reference.json -o "$tmp/int" --set duration_s=100000 -q >/dev/null 2>&1 &
+pid=$!
+sleep 1
+kill -INT $pid
+wait $pid
+rc=$?
+[ "$rc" -eq 130 ] && ok || no "SIGINT: exit $rc, want 130"
+[ -e "$tmp/int/results.json" ] && no "interrupted run left results.json" || ok
+
+echo "cli: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]

@@ -1,0 +1,276 @@
+/* metrics, proxy, lb and server: skew summaries on hand-computed vectors,
+ * the analytic shares of known layouts, the kube-proxy choice rules, and
+ * the pod server's queue. */
+#include <math.h>
+#include <string.h>
+#include <CUnit/CUnit.h>
+
+#include "ktsim/lb.h"
+#include "ktsim/mem.h"
+#include "ktsim/metrics.h"
+#include "ktsim/pool.h"
+#include "ktsim/proxy.h"
+#include "ktsim/server.h"
+#include "tests.h"
+
+static void metrics_should_compute_skew_of_50_25_25(void)
+{
+	const double x[] = { 50, 25, 25 };
+	struct skew s;
+
+	metrics_skew(x, 3, &s);
+	CU_ASSERT_EQUAL(s.pods, 3);
+	CU_ASSERT_DOUBLE_EQUAL(s.max_share, 0.5, 1e-12);
+	CU_ASSERT_DOUBLE_EQUAL(s.min_share, 0.25, 1e-12);
+	CU_ASSERT_DOUBLE_EQUAL(s.max_over_mean, 1.5, 1e-12);
+	/* mean 100/3, population sd = sqrt(((50-m)^2 + 2(25-m)^2)/3) = 11.785 */
+	CU_ASSERT_DOUBLE_EQUAL(s.cv, sqrt(2.0) / 4, 1e-12);
+	/* Jain: 100^2 / (3 * 3750) = 0.888... */
+	CU_ASSERT_DOUBLE_EQUAL(s.jain, 10000.0 / 11250.0, 1e-12);
+	/* Gini: sum |xi - xj| over ordered pairs = 4*25 = 100; / (2 n^2 mean) = 100/(2*9*100/3) */
+	CU_ASSERT_DOUBLE_EQUAL(s.gini, 100.0 / 600.0, 1e-12);
+}
+
+static void metrics_should_report_perfect_balance(void)
+{
+	const double x[] = { 7, 7, 7, 7 };
+	struct skew s;
+
+	metrics_skew(x, 4, &s);
+	CU_ASSERT_DOUBLE_EQUAL(s.max_over_mean, 1, 1e-12);
+	CU_ASSERT_DOUBLE_EQUAL(s.cv, 0, 1e-12);
+	CU_ASSERT_DOUBLE_EQUAL(s.jain, 1, 1e-12);
+	CU_ASSERT_DOUBLE_EQUAL(s.gini, 0, 1e-12);
+}
+
+static void metrics_should_report_one_hot_load(void)
+{
+	const double x[] = { 0, 0, 0, 12 };
+	struct skew s;
+
+	metrics_skew(x, 4, &s);
+	CU_ASSERT_DOUBLE_EQUAL(s.max_share, 1, 1e-12);
+	CU_ASSERT_DOUBLE_EQUAL(s.min_share, 0, 1e-12);
+	CU_ASSERT_DOUBLE_EQUAL(s.max_over_mean, 4, 1e-12);
+	CU_ASSERT_DOUBLE_EQUAL(s.jain, 0.25, 1e-12);
+	CU_ASSERT_DOUBLE_EQUAL(s.gini, 0.75, 1e-12);
+	CU_ASSERT_DOUBLE_EQUAL(s.cv, sqrt(3.0), 1e-12);
+}
+
+static void metrics_should_give_zeros_without_load(void)
+{
+	const double x[] = { 0, 0 };
+	struct skew s;
+
+	metrics_skew(x, 2, &s);
+	CU_ASSERT_EQUAL(s.pods, 2);
+	CU_ASSERT_EQUAL(s.max_over_mean, 0);
+	CU_ASSERT_EQUAL(s.jain, 0);
+	metrics_skew(NULL, 0, &s);
+	CU_ASSERT_EQUAL(s.pods, 0);
+}
+
+/* A hand-built cluster: nodes with the given pod counts, one Service. */
+static struct cluster *layout(const int *pods_per_node, int nnodes, enum traffic_policy etp)
+{
+	struct cluster *c = cluster_create();
+	int total = 0;
+
+	c->nodes = ks_calloc((size_t)nnodes, sizeof *c->nodes);
+	for (int n = 0; n < nnodes; n++) {
+		c->nodes[n].name = ks_strdup(n == 0 ? "a" : n == 1 ? "b" : n == 2 ? "c" : "d");
+		c->nodes[n].zone = cluster_zone(c, "z");
+		total += pods_per_node[n];
+	}
+	c->nnodes = nnodes;
+	c->pods = ks_calloc((size_t)total, sizeof *c->pods);
+	for (int n = 0; n < nnodes; n++)
+		for (int k = 0; k < pods_per_node[n]; k++) {
+			c->pods[c->npods].name = ks_strdup("p");
+			c->pods[c->npods].node = n;
+			c->pods[c->npods++].ready = 1;
+		}
+	c->services = ks_calloc(1, sizeof *c->services);
+	c->nservices = 1;
+	c->services[0].name = ks_strdup("s");
+	c->services[0].etp = etp;
+	c->services[0].eps = ks_calloc((size_t)total + 1, sizeof(int));
+	for (int p = 0; p < total; p++)
+		c->services[0].eps[c->services[0].neps++] = p;
+	return c;
+}
+
+static void expect_of(const int *ppn, int nn, enum traffic_policy etp, int hc, double *share,
+		      struct proxy_expect *ex)
+{
+	struct cluster *c = layout(ppn, nn, etp);
+	struct proxy_svc ps;
+	struct lb lb;
+	double w[8];
+	int local[8];
+
+	c->services[0].lb.hc.enabled = hc;
+	proxy_svc_init(&ps, c, 0);
+	for (int n = 0; n < nn; n++)
+		local[n] = proxy_local_count(&ps, n);
+	lb_init(&lb, c, 0, local, 1);
+	lb_weights(&lb, nn, w);
+	proxy_expect(&ps, nn, w, share, ex);
+	lb_fini(&lb);
+	proxy_svc_fini(&ps);
+	cluster_destroy(c);
+}
+
+static void proxy_should_expect_50_25_25_and_thirds(void)
+{
+	const int ppn[] = { 1, 2 };
+	double sh[3];
+	struct proxy_expect ex;
+
+	expect_of(ppn, 2, POLICY_LOCAL, 0, sh, &ex);
+	CU_ASSERT_DOUBLE_EQUAL(sh[0], 0.5, 1e-12);
+	CU_ASSERT_DOUBLE_EQUAL(sh[1], 0.25, 1e-12);
+	CU_ASSERT_DOUBLE_EQUAL(sh[2], 0.25, 1e-12);
+	CU_ASSERT_DOUBLE_EQUAL(ex.second_hop, 0, 1e-12);
+	CU_ASSERT_DOUBLE_EQUAL(ex.snat, 0, 1e-12);
+	expect_of(ppn, 2, POLICY_CLUSTER, 0, sh, &ex);
+	for (int i = 0; i < 3; i++)
+		CU_ASSERT_DOUBLE_EQUAL(sh[i], 1.0 / 3, 1e-12);
+	CU_ASSERT_DOUBLE_EQUAL(ex.second_hop, 0.5, 1e-12);
+	CU_ASSERT_DOUBLE_EQUAL(ex.snat, 1, 1e-12);
+}
+
+static void proxy_should_expect_drops_on_empty_node_unless_health_checked(void)
+{
+	const int ppn[] = { 1, 2, 0 };
+	double sh[3];
+	struct proxy_expect ex;
+
+	expect_of(ppn, 3, POLICY_LOCAL, 0, sh, &ex);
+	CU_ASSERT_DOUBLE_EQUAL(ex.drop_no_local, 1.0 / 3, 1e-12);
+	CU_ASSERT_DOUBLE_EQUAL(sh[0], 0.5, 1e-12);
+	expect_of(ppn, 3, POLICY_LOCAL, 1, sh, &ex);
+	CU_ASSERT_DOUBLE_EQUAL(ex.drop_no_local, 0, 1e-12);
+	CU_ASSERT_DOUBLE_EQUAL(sh[2], 0.25, 1e-12);
+	/* Cluster keeps the empty node in the pool and forwards from it. */
+	expect_of(ppn, 3, POLICY_CLUSTER, 1, sh, &ex);
+	CU_ASSERT_DOUBLE_EQUAL(ex.drop_no_local, 0, 1e-12);
+	CU_ASSERT_DOUBLE_EQUAL(ex.second_hop, (2.0 / 3 + 1.0 / 3 + 1) / 3, 1e-12);
+}
+
+static void proxy_should_reject_without_endpoints_and_drop_without_local_ones(void)
+{
+	const int ppn[] = { 0, 2 };
+	struct cluster *c = layout(ppn, 2, POLICY_LOCAL);
+	struct proxy_svc ps;
+	struct rng r;
+	int snat = -1, hits[2] = { 0, 0 };
+
+	rng_init(&r, 42);
+	proxy_svc_init(&ps, c, 0);
+	CU_ASSERT_EQUAL(proxy_pick(&ps, 0, &r, &snat), PROXY_NO_LOCAL_ENDPOINT);
+	for (int i = 0; i < 1000; i++) {
+		int ep = proxy_pick(&ps, 1, &r, &snat);
+
+		CU_ASSERT_FATAL(ep == 0 || ep == 1);
+		hits[ep]++;
+		CU_ASSERT_EQUAL(snat, 0);
+	}
+	/* Two local endpoints share node b's flows: 500 +- 5 sd (sd = 15.8). */
+	CU_ASSERT(abs(hits[0] - 500) < 80);
+	ps.neps = 0;
+	CU_ASSERT_EQUAL(proxy_pick(&ps, 1, &r, &snat), PROXY_NO_ENDPOINT);
+	proxy_svc_fini(&ps);
+	c->services[0].etp = POLICY_CLUSTER;
+	proxy_svc_init(&ps, c, 0);
+	CU_ASSERT(proxy_pick(&ps, 0, &r, &snat) >= 0);
+	CU_ASSERT_EQUAL(snat, 1);
+	proxy_svc_fini(&ps);
+	rng_fini(&r);
+	cluster_destroy(c);
+}
+
+static void lb_should_cycle_round_robin_and_skip_excluded_nodes(void)
+{
+	const int ppn[] = { 1, 1, 1 };
+	struct cluster *c = layout(ppn, 3, POLICY_CLUSTER);
+	struct lb lb;
+	int local[3] = { 1, 1, 1 };
+	double w[3];
+
+	c->services[0].lb.mode = LB_ROUND_ROBIN;
+	c->nodes[1].labels.kv = ks_calloc(1, sizeof(struct label));
+	c->nodes[1].labels.kv[0].key = ks_strdup("node.kubernetes.io/exclude-from-external-load-balancers");
+	c->nodes[1].labels.kv[0].value = ks_strdup("");
+	c->nodes[1].labels.n = 1;
+	lb_init(&lb, c, 0, local, 1);
+	CU_ASSERT_EQUAL(lb.npool, 2);
+	CU_ASSERT_EQUAL(lb_pick(&lb), 0);
+	CU_ASSERT_EQUAL(lb_pick(&lb), 2);
+	CU_ASSERT_EQUAL(lb_pick(&lb), 0);
+	lb_weights(&lb, 3, w);
+	CU_ASSERT_DOUBLE_EQUAL(w[1], 0, 1e-12);
+	CU_ASSERT_DOUBLE_EQUAL(w[2], 0.5, 1e-12);
+	lb_fini(&lb);
+	/* A client addressing a NodePort directly is not bound by the label. */
+	c->services[0].lb.mode = LB_DIRECT;
+	c->services[0].lb.target = LB_TARGET_EACH_NODE;
+	lb_init(&lb, c, 0, local, 1);
+	CU_ASSERT_EQUAL(lb.npool, 3);
+	lb_fini(&lb);
+	cluster_destroy(c);
+}
+
+struct rec {
+	uint32_t next;
+	int id;
+};
+
+static void server_should_queue_fifo_and_refuse_when_full(void)
+{
+	struct server sv;
+	struct pool p;
+	struct dist d;
+	double one = 1;
+	char msg[64];
+	uint32_t f[5];
+
+	pool_init(&p, sizeof(struct rec), 100);
+	dist_set(&d, DIST_CONST, &one, msg, sizeof msg);
+	server_init(&sv, 2, 2, &d, 1);
+	for (int i = 0; i < 5; i++) {
+		f[i] = pool_get(&p);
+		((struct rec *)pool_at(&p, f[i]))->id = i;
+	}
+	CU_ASSERT_EQUAL(server_arrive(&sv, &p, f[0], 0), SERVER_START);
+	CU_ASSERT_EQUAL(server_arrive(&sv, &p, f[1], 0), SERVER_START);
+	CU_ASSERT_EQUAL(server_arrive(&sv, &p, f[2], 0), SERVER_QUEUED);
+	CU_ASSERT_EQUAL(server_arrive(&sv, &p, f[3], 0), SERVER_QUEUED);
+	CU_ASSERT_EQUAL(server_arrive(&sv, &p, f[4], 0), SERVER_FULL);
+	CU_ASSERT_EQUAL(server_depart(&sv, &p, 1), f[2]);
+	CU_ASSERT_EQUAL(server_depart(&sv, &p, 1), f[3]);
+	CU_ASSERT_EQUAL(server_depart(&sv, &p, 2), POOL_NONE);
+	CU_ASSERT_EQUAL(server_depart(&sv, &p, 3), POOL_NONE);
+	/* Busy workers: 2 during [0, 2), 1 during [2, 3): area 5 worker-seconds. */
+	CU_ASSERT_DOUBLE_EQUAL(server_busy_area(&sv, 4), 5, 1e-12);
+	CU_ASSERT_DOUBLE_EQUAL(server_service_s(&sv), 1e-3, 1e-15);
+	server_fini(&sv);
+	pool_fini(&p);
+}
+
+CU_ErrorCode suite_metrics(void)
+{
+	static const struct test_case cases[] = {
+		{ "metrics_should_compute_skew_of_50_25_25", metrics_should_compute_skew_of_50_25_25 },
+		{ "metrics_should_report_perfect_balance", metrics_should_report_perfect_balance },
+		{ "metrics_should_report_one_hot_load", metrics_should_report_one_hot_load },
+		{ "metrics_should_give_zeros_without_load", metrics_should_give_zeros_without_load },
+		{ "proxy_should_expect_50_25_25_and_thirds", proxy_should_expect_50_25_25_and_thirds },
+		{ "proxy_should_expect_drops_on_empty_node_unless_health_checked", proxy_should_expect_drops_on_empty_node_unless_health_checked },
+		{ "proxy_should_reject_without_endpoints_and_drop_without_local_ones", proxy_should_reject_without_endpoints_and_drop_without_local_ones },
+		{ "lb_should_cycle_round_robin_and_skip_excluded_nodes", lb_should_cycle_round_robin_and_skip_excluded_nodes },
+		{ "server_should_queue_fifo_and_refuse_when_full", server_should_queue_fifo_and_refuse_when_full },
+		{ NULL, NULL },
+	};
+	return tests_add("metrics", cases);
+}
