@@ -1,5 +1,6 @@
 /* CUnit runner: every module's suite; exit status 1 when any test fails.
- * Run from the tests/ directory (fixtures are found relative to it). */
+ * Run from the tests/ directory (fixtures are found relative to it);
+ * `-v` lists every test. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <CUnit/Basic.h>
@@ -33,7 +34,7 @@ int main(int argc, char **argv)
 			fprintf(stderr, "cannot register suite %zu: %s\n", i, CU_get_error_msg());
 			return 2;
 		}
-	CU_basic_set_mode(argc > 1 ? CU_BRM_VERBOSE : CU_BRM_NORMAL);
+	CU_basic_set_mode(argc > 1 && argv[1][0] == '-' && argv[1][1] == 'v' ? CU_BRM_VERBOSE : CU_BRM_NORMAL);
 	CU_basic_run_tests();
 	failed = CU_get_number_of_tests_failed() + CU_get_number_of_failures();
 	CU_cleanup_registry();

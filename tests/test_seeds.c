@@ -176,10 +176,11 @@ static void seeds_should_answer_on_one_node_of_three_under_local(void)
 	for (int n = 0; n < 3; n++) {
 		CU_ASSERT(llabs((long long)cl->nodes[n].lb_flows - (long long)cl->offered / 3) <= 1);
 		CU_ASSERT_EQUAL(cl->nodes[n].dropped, 0);
-		if (n == node1)
+		if (n == node1) {
 			CU_ASSERT(lo->nodes[n].dropped == 0 && lo->nodes[n].lb_flows > 0);
-		else
+		} else {
 			CU_ASSERT(lo->nodes[n].dropped == lo->nodes[n].lb_flows && lo->nodes[n].lb_flows > 0);
+		}
 	}
 	CU_ASSERT_EQUAL(cl->snat, cl->routed);
 	CU_ASSERT_EQUAL(lo->snat, 0);
