@@ -8,7 +8,7 @@
  * document order, which matches cJSON's child order, and a pointer map turns
  * a cJSON node into its offset; a binary search over line starts turns an
  * offset into line:column (jq's locfile). Nodes inserted by jdoc_set have no
- * location and are reported as coming from "--set KEY".
+ * location and are reported as coming from "--set".
  * Getters return 1 when the key is present and valid (*out written), 0 when
  * absent (*out untouched), -1 on error (err filled: file:line:col, key path,
  * "expected ..., got ..." message). Only case-sensitive lookups are used.
@@ -67,8 +67,9 @@ const char *json_path_join(char *buf, size_t n, const char *path, const char *ke
 const char *json_path_index(char *buf, size_t n, const char *path, int i);
 
 /* Typed getters for obj[key] (see the return convention above). Ranges are
- * inclusive; messages read e.g. "expected a number >= 0, got -5" or
- * "expected an integer, got 2.5" or "expected a string, got 3". */
+ * inclusive; -DBL_MAX/DBL_MAX (or infinities) and LLONG_MIN/LLONG_MAX mean
+ * no bound on that side. Messages read e.g. "expected a number >= 0, got -5"
+ * or "expected an integer, got 2.5" or "expected a string, got 3". */
 int json_get_number(const struct jdoc *d, const cJSON *obj, const char *path, const char *key,
 		    double min, double max, double *out, struct err *e);
 int json_get_int(const struct jdoc *d, const cJSON *obj, const char *path, const char *key,

@@ -1,0 +1,1093 @@
+/* json — cJSON behind one boundary (see json.h).
+ *
+ * Locations.  cJSON 1.7.15 keeps no positions: a parsed node does not know
+ * where it came from, and a failed parse yields one pointer (return_parse_end,
+ * or the global cJSON_GetErrorPtr, which we never use) that is sometimes off:
+ * a bad key points one byte past it, an unterminated string at its second
+ * byte.  So, like jq's src/locfile.c, we keep the text and the offsets of its
+ * line starts, and turn a byte offset into line:column by binary search.
+ *
+ * To give every node an offset, scan() reads the text once in the order in
+ * which cJSON builds its tree (a container before its children, children in
+ * document order) and records the offset of each value and of each member's
+ * key.  After cJSON parses the same text, a pre-order walk of the tree pairs
+ * node k with record k; sorted by node pointer, the records are the map that
+ * jdoc_locate searches.
+ *
+ * scan() is also the validator, and a strict one: it accepts a subset of what
+ * cJSON accepts (cJSON takes 01, 1. and -.5, raw control characters in
+ * strings, and reads a malformed \u escape as U+0000, cutting the string), so
+ * every text scan() accepts has the shape cJSON gives it, and scan() explains
+ * the first error itself.  cJSON still has the last word: if it rejects a
+ * text, its error pointer is reported.
+ */
+#include "ktsim/json.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <float.h>
+#include <limits.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "ktsim/mem.h"
+
+#define NO_LOC SIZE_MAX
+#define SET_FILE "--set"
+
+struct ent {			/* one node and where it came from */
+	const cJSON *node;
+	size_t key, val;	/* byte offsets of its key and value, or NO_LOC */
+};
+
+struct jdoc {
+	char *file;
+	char *text;		/* the input, NUL-terminated */
+	size_t len;
+	size_t *lines;		/* offsets of line starts, ascending */
+	size_t nlines;
+	struct ent *ents;	/* document order while scanning, then by node */
+	size_t nents, cap;
+	cJSON *root;
+};
+
+struct bad {			/* the first syntax error scan() found */
+	size_t at;
+	char why[200];
+};
+
+/* ---- text: lines, UTF-8, error reports ---- */
+
+static void index_lines(struct jdoc *d)
+{
+	size_t cap = 64;
+	const char *p = d->text, *end = d->text + d->len;
+
+	d->lines = ks_calloc(cap, sizeof *d->lines);
+	d->nlines = 1;
+	while ((p = memchr(p, '\n', (size_t)(end - p))) != NULL) {
+		if (d->nlines == cap)
+			d->lines = ks_realloc(d->lines, cap *= 2, sizeof *d->lines);
+		d->lines[d->nlines++] = (size_t)(++p - d->text);
+	}
+}
+
+static void linecol(const struct jdoc *d, size_t off, int *line, int *col)
+{
+	size_t lo = 0, hi = d->nlines;	/* lines[lo] <= off < lines[hi] */
+
+	while (hi - lo > 1) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (d->lines[mid] <= off)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	*line = (int)lo + 1;
+	*col = (int)(off - d->lines[lo]) + 1;
+}
+
+/* Length of the well-formed UTF-8 sequence at s (n bytes left), 0 if none:
+ * no overlong forms, surrogates or code points past U+10FFFF. */
+static size_t utf8_len(const unsigned char *s, size_t n)
+{
+	unsigned char c = s[0], lo = 0x80, hi = 0xBF;
+	size_t k;
+
+	if (c < 0x80)
+		return 1;
+	if (c >= 0xC2 && c <= 0xDF) {
+		k = 2;
+	} else if (c >= 0xE0 && c <= 0xEF) {
+		k = 3;
+		lo = c == 0xE0 ? 0xA0 : lo;
+		hi = c == 0xED ? 0x9F : hi;
+	} else if (c >= 0xF0 && c <= 0xF4) {
+		k = 4;
+		lo = c == 0xF0 ? 0x90 : lo;
+		hi = c == 0xF4 ? 0x8F : hi;
+	} else {
+		return 0;
+	}
+	if (n < k || s[1] < lo || s[1] > hi)
+		return 0;
+	for (size_t i = 2; i < k; i++)
+		if (s[i] < 0x80 || s[i] > 0xBF)
+			return 0;
+	return k;
+}
+
+/* Copy the error's line into e->src for err_print's caret: well-formed UTF-8
+ * only (so it stops before a NUL or a bad byte, and binary data shows what
+ * precedes it), control characters but tab shown as '?', cut to fit at a
+ * character boundary; left empty if the caret would fall past what is kept. */
+static void source_line(const struct jdoc *d, int line, int col, struct err *e)
+{
+	const unsigned char *s = (const unsigned char *)d->text;
+	size_t i = d->lines[line - 1], end = i, k = 0;
+
+	while (end < d->len && s[end] != '\n')
+		end++;
+	if (end > i && s[end - 1] == '\r')
+		end--;
+	while (i < end) {
+		size_t m = utf8_len(s + i, end - i);
+
+		if (m == 0 || s[i] == '\0' || k + m >= sizeof e->src)
+			break;
+		if (m == 1 && ((s[i] < ' ' && s[i] != '\t') || s[i] == 0x7F))
+			e->src[k] = '?';
+		else
+			memcpy(e->src + k, s + i, m);
+		k += m;
+		i += m;
+	}
+	e->src[k] = '\0';
+	if ((size_t)col - 1 > k)
+		e->src[0] = '\0';
+}
+
+/* Set an input error at byte `off` of d's text (NO_LOC: none) in `file`. */
+__attribute__((format(printf, 6, 0)))
+static int vreport(const struct jdoc *d, const char *file, size_t off, const char *path,
+		   struct err *e, const char *fmt, va_list ap)
+{
+	char msg[sizeof e->msg];
+	int line = 0, col = 0;
+
+	if (e == NULL || err_is_set(e))
+		return -1;	/* the first error wins, with its source line */
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	if (off != NO_LOC)
+		linecol(d, off, &line, &col);
+	err_set(e, ERR_INPUT, file, line, col, path, "%s", msg);
+	if (off != NO_LOC)
+		source_line(d, line, col, e);
+	return -1;
+}
+
+__attribute__((format(printf, 4, 5)))
+static int report(const struct jdoc *d, size_t off, struct err *e, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vreport(d, d->file, off, NULL, e, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+/* ---- scan: validate and record offsets ---- */
+
+__attribute__((format(printf, 3, 4)))
+static int fail(struct bad *b, size_t at, const char *fmt, ...)
+{
+	va_list ap;
+
+	b->at = at;
+	va_start(ap, fmt);
+	vsnprintf(b->why, sizeof b->why, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+/* "unexpected end of file (hint)", "unexpected character 'x' (hint)"; a
+ * non-ASCII character is also named by code point, as U+00A0 (a no-break
+ * space pasted from a web page) would otherwise be invisible. */
+static int unexpected(const unsigned char *s, size_t n, size_t i, const char *hint, struct bad *b)
+{
+	unsigned long cp;
+	size_t k;
+
+	if (i >= n)
+		return fail(b, i, "unexpected end of file (%s)", hint);
+	if (s[i] > ' ' && s[i] < 0x7F)
+		return fail(b, i, "unexpected character '%c' (%s)", s[i], hint);
+	if (s[i] < 0x80)
+		return fail(b, i, "unexpected character U+%04X (%s)", s[i], hint);
+	k = utf8_len(s + i, n - i);
+	cp = s[i] & (0x7Fu >> k);
+	for (size_t j = 1; j < k; j++)
+		cp = cp << 6 | (s[i + j] & 0x3Fu);
+	return fail(b, i, "unexpected character '%.*s' (U+%04lX) (%s)", (int)k, s + i, cp, hint);
+}
+
+static long hex4(const unsigned char *s, size_t n)
+{
+	long v = 0;
+
+	if (n < 4)
+		return -1;
+	for (int i = 0; i < 4; i++) {
+		int c = s[i], lc = c | 0x20;	/* 'A'..'F' -> 'a'..'f' */
+
+		if (c >= '0' && c <= '9')
+			v = v << 4 | (c - '0');
+		else if (lc >= 'a' && lc <= 'f')
+			v = v << 4 | (lc - 'a' + 10);
+		else
+			return -1;
+	}
+	return v;
+}
+
+/* The string whose quote is at s[*i]. A raw line break ends it, since one
+ * is almost always a missing closing quote. */
+static int string(const unsigned char *s, size_t n, size_t *i, struct bad *b)
+{
+	size_t q = *i, j = q + 1;
+	long u, l;
+
+	for (;;) {
+		if (j >= n || s[j] == '\n' || (s[j] == '\\' && j + 1 >= n))
+			return fail(b, q, "unterminated string");
+		if (s[j] == '"')
+			break;
+		if (s[j] < ' ')
+			return fail(b, j, "control character U+%04X in a string "
+				    "(write it as an escape, such as \\t)", s[j]);
+		if (s[j] != '\\') {
+			j++;
+			continue;
+		}
+		if (memchr("\"\\/bfnrt", s[j + 1], 8)) {
+			j += 2;
+			continue;
+		}
+		if (s[j + 1] != 'u')
+			return s[j + 1] > ' ' && s[j + 1] < 0x7F
+				? fail(b, j, "invalid escape '\\%c' in a string", s[j + 1])
+				: fail(b, j, "invalid escape in a string");
+		u = hex4(s + j + 2, n - j - 2);
+		if (u < 0)
+			return fail(b, j, "invalid \\u escape (expected four hex digits)");
+		if (u == 0)
+			return fail(b, j, "\\u0000 is not supported in strings");
+		if (u >= 0xD800 && u <= 0xDBFF) {	/* must pair with a low surrogate */
+			l = j + 7 < n && s[j + 6] == '\\' && s[j + 7] == 'u'
+				? hex4(s + j + 8, n - j - 8) : -1;
+			if (l < 0xDC00 || l > 0xDFFF)
+				return fail(b, j, "invalid \\u escape (unpaired surrogate)");
+			j += 6;
+		} else if (u >= 0xDC00 && u <= 0xDFFF) {
+			return fail(b, j, "invalid \\u escape (unpaired surrogate)");
+		}
+		j += 6;
+	}
+	*i = j + 1;
+	return 0;
+}
+
+static size_t digits(const unsigned char *s, size_t j, size_t end)
+{
+	while (j < end && s[j] >= '0' && s[j] <= '9')
+		j++;
+	return j;
+}
+
+/* The number at s[*i]. cJSON hands the run of [0-9+-.eE] (at most 63 bytes)
+ * to strtod; accepting the run only when it is exactly one JSON number means
+ * both read the same text. */
+static int number(const unsigned char *s, size_t n, size_t *i, struct bad *b)
+{
+	size_t a = *i, end = a, j = a + (s[a] == '-'), k;
+	int ok;
+
+	while (end < n && memchr("0123456789+-.eE", s[end], 15))
+		end++;
+	if (end - a > 63)
+		return fail(b, a, "number longer than 63 characters");
+	k = digits(s, j, end);
+	ok = k > j && (s[j] != '0' || k == j + 1);	/* no leading zeros */
+	j = k;
+	if (ok && j < end && s[j] == '.') {
+		k = digits(s, j + 1, end);
+		ok = k > j + 1;
+		j = k;
+	}
+	if (ok && j < end && (s[j] == 'e' || s[j] == 'E')) {
+		j += j + 1 < end && (s[j + 1] == '+' || s[j + 1] == '-') ? 2 : 1;
+		k = digits(s, j, end);
+		ok = k > j;
+		j = k;
+	}
+	if (!ok || j != end)
+		return fail(b, a, "invalid number '%.*s'", (int)(end - a), s + a);
+	*i = end;
+	return 0;
+}
+
+/* A string, number or literal at s[*i]. */
+static int scalar(const unsigned char *s, size_t n, size_t *i, struct bad *b)
+{
+	static const char *const lits[] = { "null", "false", "true" };
+
+	if (s[*i] == '"')
+		return string(s, n, i, b);
+	if (s[*i] == '-' || (s[*i] >= '0' && s[*i] <= '9'))
+		return number(s, n, i, b);
+	for (int k = 0; k < 3; k++) {
+		size_t len = strlen(lits[k]);
+
+		if (n - *i >= len && memcmp(s + *i, lits[k], len) == 0) {
+			*i += len;
+			return 0;
+		}
+	}
+	return unexpected(s, n, *i, "expected a value; strings need double quotes", b);
+}
+
+static void record(struct jdoc *d, size_t key, size_t val)
+{
+	if (d->nents == d->cap) {
+		d->cap = d->cap ? 2 * d->cap : 64;
+		d->ents = ks_realloc(d->ents, d->cap, sizeof *d->ents);
+	}
+	d->ents[d->nents++] = (struct ent){ NULL, key, val };
+}
+
+static size_t skip_bom(const unsigned char *s, size_t n)
+{
+	return n >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
+}
+
+enum { WANT_VALUE, WANT_KEY, WANT_COLON, WANT_NEXT };
+
+/* Check the text as cJSON reads it (any byte <= 32 is whitespace, a leading
+ * BOM is skipped, nesting stops at CJSON_NESTING_LIMIT), recording the offset
+ * of every value in pre-order. Iterative, so deep nesting costs no stack. */
+static int scan(struct jdoc *d, struct bad *b)
+{
+	const unsigned char *s = (const unsigned char *)d->text;
+	size_t n = d->len, i = skip_bom(s, n), key = NO_LOC;
+	size_t comma = 0;	/* 1 + the offset of a ',' just read */
+	char close[CJSON_NESTING_LIMIT];	/* the closing bracket of each open container */
+	int depth = 0, want = WANT_VALUE;
+
+	for (;;) {
+		while (i < n && s[i] <= ' ')
+			i++;
+		if (comma && i < n && s[i] == close[depth - 1])
+			return fail(b, comma - 1, "trailing comma before '%c'", s[i]);
+		comma = 0;
+		switch (want) {
+		case WANT_KEY:
+			if (i >= n || s[i] != '"')
+				return unexpected(s, n, i, "expected a key in double quotes", b);
+			key = i;
+			if (string(s, n, &i, b) < 0)
+				return -1;
+			want = WANT_COLON;
+			break;
+		case WANT_COLON:
+			if (i >= n || s[i] != ':')
+				return unexpected(s, n, i, "expected ':'", b);
+			i++;
+			want = WANT_VALUE;
+			break;
+		case WANT_VALUE:
+			if (i >= n)
+				return unexpected(s, n, i, "expected a value", b);
+			record(d, key, i);
+			key = NO_LOC;
+			want = WANT_NEXT;
+			if (s[i] == '{' || s[i] == '[') {
+				if (depth == CJSON_NESTING_LIMIT)
+					return fail(b, i, "nesting deeper than %d levels", CJSON_NESTING_LIMIT);
+				close[depth++] = s[i] == '{' ? '}' : ']';
+				want = s[i] == '{' ? WANT_KEY : WANT_VALUE;
+				i++;
+				while (i < n && s[i] <= ' ')
+					i++;
+				if (i < n && s[i] == close[depth - 1]) {	/* empty */
+					depth--;
+					i++;
+					want = WANT_NEXT;
+				}
+				break;
+			}
+			if (scalar(s, n, &i, b) < 0)
+				return -1;
+			break;
+		default:	/* WANT_NEXT */
+			if (depth == 0)
+				return i == n ? 0 : unexpected(s, n, i, "expected the end of the file", b);
+			if (i < n && s[i] == ',') {
+				comma = ++i;
+				want = close[depth - 1] == '}' ? WANT_KEY : WANT_VALUE;
+			} else if (i < n && s[i] == close[depth - 1]) {
+				i++;
+				depth--;
+			} else {
+				return unexpected(s, n, i, close[depth - 1] == '}'
+						  ? "expected ',' or '}'" : "expected ',' or ']'", b);
+			}
+			break;
+		}
+	}
+}
+
+/* ---- the node -> location map ---- */
+
+static void pair(struct jdoc *d, const cJSON *node, size_t *k)
+{
+	KS_ASSERT(*k < d->nents);
+	d->ents[(*k)++].node = node;
+	for (const cJSON *c = node->child; c; c = c->next)
+		pair(d, c, k);
+}
+
+static int by_node(const void *a, const void *b)
+{
+	uintptr_t x = (uintptr_t)((const struct ent *)a)->node;
+	uintptr_t y = (uintptr_t)((const struct ent *)b)->node;
+
+	return (x > y) - (x < y);
+}
+
+static struct ent *find(const struct jdoc *d, const cJSON *node)
+{
+	size_t lo = 0, hi = d->nents;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		uintptr_t m = (uintptr_t)d->ents[mid].node;
+
+		if (m == (uintptr_t)node)
+			return &d->ents[mid];
+		if (m < (uintptr_t)node)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+/* Before jdoc_set frees a subtree: a later node may reuse a freed address,
+ * and must not inherit the old node's location. */
+static void forget(struct jdoc *d, const cJSON *node)
+{
+	struct ent *x = find(d, node);
+
+	if (x)
+		x->key = x->val = NO_LOC;
+	for (const cJSON *c = node->child; c; c = c->next)
+		forget(d, c);
+}
+
+/* The offset to report for node (its key when want_key and it has one) and
+ * the file: the document's, or "--set" for a node jdoc_set inserted. */
+static size_t where(const struct jdoc *d, const cJSON *node, int want_key, const char **file)
+{
+	const struct ent *x = node ? find(d, node) : NULL;
+
+	*file = d->file;
+	if (node == NULL)
+		return NO_LOC;
+	if (x == NULL || x->val == NO_LOC) {
+		*file = SET_FILE;
+		return NO_LOC;
+	}
+	return want_key && x->key != NO_LOC ? x->key : x->val;
+}
+
+/* ---- loading ---- */
+
+static const char *kind(const cJSON *n)
+{
+	if (cJSON_IsObject(n))
+		return "an object";
+	if (cJSON_IsArray(n))
+		return "an array";
+	if (cJSON_IsString(n))
+		return "a string";
+	if (cJSON_IsNumber(n))
+		return "a number";
+	if (cJSON_IsBool(n))
+		return "a boolean";
+	return "null";
+}
+
+static int too_big(struct err *e, const char *name, size_t n, int exact)
+{
+	return err_set(e, ERR_INPUT, name, 0, 0, NULL,
+		       "file is %s%zu bytes, over the %u MiB limit for a scenario",
+		       exact ? "" : "more than ", n, JSON_MAX_FILE_BYTES >> 20);
+}
+
+/* Parse text[0..len) (owned, with room for a NUL) into *out. */
+static int parse_owned(struct jdoc **out, const char *name, char *text, size_t len, struct err *e)
+{
+	struct jdoc *d = ks_calloc(1, sizeof *d);
+	const unsigned char *s = (const unsigned char *)text;
+	cJSON_Hooks hooks = { ks_malloc, ks_free };	/* cJSON allocates through mem.h too */
+	const char *end = NULL;
+	struct bad b;
+	size_t i, k;
+
+	d->file = ks_strdup(name);
+	d->text = text;
+	d->len = len;
+	text[len] = '\0';
+	index_lines(d);
+	for (i = 0; i < len; i += k) {
+		if (s[i] == '\0') {
+			report(d, i, e, "binary data (NUL byte) in a JSON file");
+			goto fail;
+		}
+		if ((k = utf8_len(s + i, len - i)) == 0) {
+			report(d, i, e, "invalid UTF-8");
+			goto fail;
+		}
+	}
+	for (i = skip_bom(s, len); i < len && s[i] <= ' '; i++)
+		;
+	if (i == len) {
+		report(d, 0, e, "empty file (expected a JSON object)");
+		goto fail;
+	}
+	if (scan(d, &b) < 0) {
+		report(d, b.at, e, "invalid JSON: %s", b.why);
+		goto fail;
+	}
+	cJSON_InitHooks(&hooks);
+	d->root = cJSON_ParseWithLengthOpts(text, len + 1, &end, 1);
+	if (d->root == NULL) {	/* scan() let through what cJSON refuses */
+		unexpected(s, len, (size_t)(end - text), "rejected by cJSON", &b);
+		report(d, b.at, e, "invalid JSON: %s", b.why);
+		goto fail;
+	}
+	if (!cJSON_IsObject(d->root)) {
+		report(d, d->ents[0].val, e, "expected a JSON object at the top level, got %s",
+		       kind(d->root));
+		goto fail;
+	}
+	k = 0;
+	pair(d, d->root, &k);
+	KS_ASSERT(k == d->nents);
+	qsort(d->ents, d->nents, sizeof *d->ents, by_node);
+	*out = d;
+	return 0;
+fail:
+	jdoc_destroy(d);
+	return -1;
+}
+
+int jdoc_parse(struct jdoc **out, const char *name, const char *buf, size_t len, struct err *e)
+{
+	char *text;
+
+	*out = NULL;
+	if (len > JSON_MAX_FILE_BYTES)
+		return too_big(e, name, len, 1);
+	text = ks_malloc(len + 1);
+	memcpy(text, buf, len);
+	return parse_owned(out, name, text, len, e);
+}
+
+int jdoc_load(struct jdoc **out, const char *path, struct err *e)
+{
+	struct stat st;
+	size_t len = 0, cap;
+	ssize_t r = 0;
+	char *text;
+	int fd = open(path, O_RDONLY | O_CLOEXEC), er;
+
+	*out = NULL;
+	if (fd < 0 || fstat(fd, &st) != 0) {
+		er = errno;
+		if (fd >= 0)
+			close(fd);
+		return err_set(e, ERR_INPUT, path, 0, 0, NULL, "cannot read: %s", strerror(er));
+	}
+	if (S_ISDIR(st.st_mode) || (S_ISREG(st.st_mode) && (uintmax_t)st.st_size > JSON_MAX_FILE_BYTES)) {
+		close(fd);
+		return S_ISDIR(st.st_mode) ? err_set(e, ERR_INPUT, path, 0, 0, NULL, "is a directory")
+			: too_big(e, path, (size_t)st.st_size, 1);
+	}
+	/* Read to EOF rather than trust st_size: pipes have none, files grow. */
+	cap = S_ISREG(st.st_mode) ? (size_t)st.st_size + 2 : 1 << 16;
+	text = ks_malloc(cap);
+	while (len <= JSON_MAX_FILE_BYTES) {
+		if (cap - len < 2)
+			text = ks_realloc(text, cap *= 2, 1);
+		r = read(fd, text + len, cap - len - 1);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			break;
+		len += (size_t)r;
+	}
+	er = errno;
+	close(fd);
+	if (r < 0 || len > JSON_MAX_FILE_BYTES) {
+		ks_free(text);
+		return r < 0 ? err_set(e, ERR_INPUT, path, 0, 0, NULL, "cannot read: %s", strerror(er))
+			: too_big(e, path, JSON_MAX_FILE_BYTES, 0);
+	}
+	return parse_owned(out, path, text, len, e);
+}
+
+void jdoc_destroy(struct jdoc *d)
+{
+	if (d == NULL)
+		return;
+	cJSON_Delete(d->root);
+	ks_free(d->file);
+	ks_free(d->text);
+	ks_free(d->lines);
+	ks_free(d->ents);
+	ks_free(d);
+}
+
+cJSON *jdoc_root(const struct jdoc *d)
+{
+	return d->root;
+}
+
+const char *jdoc_file(const struct jdoc *d)
+{
+	return d->file;
+}
+
+/* ---- locations and errors ---- */
+
+static void locate(const struct jdoc *d, const cJSON *node, int want_key, int *line, int *col)
+{
+	const char *file;
+	size_t off = where(d, node, want_key, &file);
+
+	*line = *col = 0;
+	if (off != NO_LOC)
+		linecol(d, off, line, col);
+}
+
+void jdoc_locate(const struct jdoc *d, const cJSON *node, int *line, int *col)
+{
+	locate(d, node, 0, line, col);
+}
+
+/* An array element or the root has no key: its value's location stands in. */
+void jdoc_locate_key(const struct jdoc *d, const cJSON *member, int *line, int *col)
+{
+	locate(d, member, 1, line, col);
+}
+
+int jdoc_error(const struct jdoc *d, const cJSON *node, const char *path, struct err *e,
+	       const char *fmt, ...)
+{
+	const char *file;
+	size_t off = where(d, node, 0, &file);
+	va_list ap;
+
+	va_start(ap, fmt);
+	vreport(d, file, off, path, e, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+int jdoc_key_error(const struct jdoc *d, const cJSON *member, const char *path, struct err *e,
+		   const char *fmt, ...)
+{
+	const char *file;
+	size_t off = where(d, member, 1, &file);
+	va_list ap;
+
+	va_start(ap, fmt);
+	vreport(d, file, off, path, e, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+/* ---- strict objects ---- */
+
+int json_edit_distance(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b);
+	size_t *row = ks_calloc(lb + 1, sizeof *row);	/* one row of the DP table */
+	int r;
+
+	for (size_t j = 0; j <= lb; j++)
+		row[j] = j;
+	for (size_t i = 1; i <= la; i++) {
+		size_t diag = row[0];
+
+		row[0] = i;
+		for (size_t j = 1; j <= lb; j++) {
+			size_t up = row[j], best = diag + (a[i - 1] != b[j - 1]);
+
+			if (up + 1 < best)
+				best = up + 1;
+			if (row[j - 1] + 1 < best)
+				best = row[j - 1] + 1;
+			diag = up;
+			row[j] = best;
+		}
+	}
+	r = (int)row[lb];
+	ks_free(row);
+	return r;
+}
+
+/* The name `word` was probably meant to be: one equal ignoring case, else
+ * the first closest within max(1, strlen(word)/3) edits; NULL if none. */
+static const char *suggest(const char *word, const char *const *names)
+{
+	size_t wl = strlen(word), limit = wl / 3 > 1 ? wl / 3 : 1, bestd = limit + 1;
+	const char *best = NULL;
+
+	for (size_t k = 0; names[k]; k++)
+		if (strcasecmp(word, names[k]) == 0)
+			return names[k];
+	for (size_t k = 0; names[k]; k++) {
+		size_t nl = strlen(names[k]), dist;
+
+		if ((nl > wl ? nl - wl : wl - nl) > limit)
+			continue;	/* too far apart to be close; skips long inputs */
+		dist = (size_t)json_edit_distance(word, names[k]);
+		if (dist < bestd) {
+			bestd = dist;
+			best = names[k];
+		}
+	}
+	return best;
+}
+
+int json_check_object(const struct jdoc *d, const cJSON *node, const char *path,
+		      const char *const *allowed, struct err *e)
+{
+	size_t n = 0;
+	unsigned char *seen;
+	char p[256];
+	int rc = 0;
+
+	KS_ASSERT(node != NULL && allowed != NULL);
+	if (!cJSON_IsObject(node))
+		return jdoc_error(d, node, path, e, "expected an object, got %s", kind(node));
+	while (allowed[n])
+		n++;
+	seen = ks_calloc(n, 1);	/* a duplicate is an allowed key seen twice */
+	for (const cJSON *m = node->child; m && rc == 0; m = m->next) {
+		size_t k = 0;
+		const char *hint;
+
+		while (k < n && strcmp(allowed[k], m->string) != 0)
+			k++;
+		json_path_join(p, sizeof p, path, m->string);
+		if (k == n && (hint = suggest(m->string, allowed)) != NULL)
+			rc = jdoc_key_error(d, m, p, e, "unknown key '%s' (did you mean '%s'?)",
+					    m->string, hint);
+		else if (k == n)
+			rc = jdoc_key_error(d, m, p, e, "unknown key '%s'", m->string);
+		else if (seen[k])
+			rc = jdoc_key_error(d, m, p, e, "duplicate key '%s'", m->string);
+		else
+			seen[k] = 1;
+	}
+	ks_free(seen);
+	return rc;
+}
+
+int json_check_array(const struct jdoc *d, const cJSON *node, const char *path, struct err *e)
+{
+	KS_ASSERT(node != NULL);
+	if (!cJSON_IsArray(node))
+		return jdoc_error(d, node, path, e, "expected an array, got %s", kind(node));
+	return 0;
+}
+
+const cJSON *json_member(const cJSON *obj, const char *key)
+{
+	return cJSON_IsObject(obj) ? cJSON_GetObjectItemCaseSensitive(obj, key) : NULL;
+}
+
+const char *json_path_join(char *buf, size_t n, const char *path, const char *key)
+{
+	if (path && path[0])
+		snprintf(buf, n, "%s.%s", path, key);
+	else
+		snprintf(buf, n, "%s", key);
+	return buf;
+}
+
+const char *json_path_index(char *buf, size_t n, const char *path, int i)
+{
+	snprintf(buf, n, "%s[%d]", path ? path : "", i);
+	return buf;
+}
+
+/* ---- typed getters ---- */
+
+/* What a wrong value is called in "got ...": a number by its value (%.15g
+ * keeps 1000000 from turning into 1e+06), anything else by its kind. */
+static const char *got(const cJSON *n, char *buf, size_t size)
+{
+	if (!cJSON_IsNumber(n))
+		return kind(n);
+	snprintf(buf, size, "%.15g", n->valuedouble);
+	return buf;
+}
+
+/* "expected <what> between lo and hi" (or ">= lo", "<= hi"); NULL = no bound. */
+static int range_error(const struct jdoc *d, const cJSON *m, const char *p, struct err *e,
+		       const char *what, const char *lo, const char *hi)
+{
+	char g[32];
+
+	got(m, g, sizeof g);
+	if (lo && hi)
+		return jdoc_error(d, m, p, e, "expected %s between %s and %s, got %s", what, lo, hi, g);
+	if (lo)
+		return jdoc_error(d, m, p, e, "expected %s >= %s, got %s", what, lo, g);
+	if (hi)
+		return jdoc_error(d, m, p, e, "expected %s <= %s, got %s", what, hi, g);
+	return jdoc_error(d, m, p, e, "number out of range");
+}
+
+int json_get_number(const struct jdoc *d, const cJSON *obj, const char *path, const char *key,
+		    double min, double max, double *out, struct err *e)
+{
+	const cJSON *m = json_member(obj, key);
+	char p[256], g[32], lo[32], hi[32];
+	double v;
+
+	KS_ASSERT(min <= max);
+	if (m == NULL)
+		return 0;
+	json_path_join(p, sizeof p, path, key);
+	if (!cJSON_IsNumber(m))
+		return jdoc_error(d, m, p, e, "expected a number, got %s", got(m, g, sizeof g));
+	v = m->valuedouble;
+	if (!isfinite(v))	/* 1e400 parses to inf */
+		return jdoc_error(d, m, p, e, "number out of range");
+	if (v < min || v > max) {
+		snprintf(lo, sizeof lo, "%.15g", min);
+		snprintf(hi, sizeof hi, "%.15g", max);
+		return range_error(d, m, p, e, "a number", min > -DBL_MAX ? lo : NULL,
+				   max < DBL_MAX ? hi : NULL);
+	}
+	*out = v;
+	return 1;
+}
+
+int json_get_int(const struct jdoc *d, const cJSON *obj, const char *path, const char *key,
+		 long long min, long long max, long long *out, struct err *e)
+{
+	const cJSON *m = json_member(obj, key);
+	char p[256], g[32], lo[32], hi[32];
+	double v;
+
+	KS_ASSERT(min <= max);
+	if (m == NULL)
+		return 0;
+	json_path_join(p, sizeof p, path, key);
+	if (!cJSON_IsNumber(m))
+		return jdoc_error(d, m, p, e, "expected an integer, got %s", got(m, g, sizeof g));
+	v = m->valuedouble;
+	if (!isfinite(v))
+		return jdoc_error(d, m, p, e, "number out of range");
+	if (v != floor(v))
+		return jdoc_error(d, m, p, e, "expected an integer, got %s", got(m, g, sizeof g));
+	/* compare as doubles first: converting a value outside long long is UB */
+	if (v < -0x1p63 || v >= 0x1p63 || (long long)v < min || (long long)v > max) {
+		snprintf(lo, sizeof lo, "%lld", min);
+		snprintf(hi, sizeof hi, "%lld", max);
+		return range_error(d, m, p, e, "an integer", min > LLONG_MIN ? lo : NULL,
+				   max < LLONG_MAX ? hi : NULL);
+	}
+	*out = (long long)v;
+	return 1;
+}
+
+int json_get_string(const struct jdoc *d, const cJSON *obj, const char *path, const char *key,
+		    const char **out, struct err *e)
+{
+	const cJSON *m = json_member(obj, key);
+	char p[256], g[32];
+
+	if (m == NULL)
+		return 0;
+	if (!cJSON_IsString(m))
+		return jdoc_error(d, m, json_path_join(p, sizeof p, path, key), e,
+				  "expected a string, got %s", got(m, g, sizeof g));
+	*out = m->valuestring;
+	return 1;
+}
+
+int json_get_bool(const struct jdoc *d, const cJSON *obj, const char *path, const char *key,
+		  int *out, struct err *e)
+{
+	const cJSON *m = json_member(obj, key);
+	char p[256], g[32];
+
+	if (m == NULL)
+		return 0;
+	if (!cJSON_IsBool(m))
+		return jdoc_error(d, m, json_path_join(p, sizeof p, path, key), e,
+				  "expected true or false, got %s", got(m, g, sizeof g));
+	*out = cJSON_IsTrue(m);
+	return 1;
+}
+
+int json_get_enum(const struct jdoc *d, const cJSON *obj, const char *path, const char *key,
+		  const char *const *names, int *out, struct err *e)
+{
+	const cJSON *m = json_member(obj, key);
+	char p[256], g[32], want[400] = "";
+	const char *hint;
+	size_t n = 0, k;
+
+	KS_ASSERT(names != NULL && names[0] != NULL);
+	if (m == NULL)
+		return 0;
+	while (names[n])
+		n++;
+	if (cJSON_IsString(m))
+		for (k = 0; k < n; k++)
+			if (strcmp(names[k], m->valuestring) == 0) {
+				*out = (int)k;
+				return 1;
+			}
+	/* expected "a"; "a" or "b"; one of "a", "b", "c" */
+	for (k = 0; k < n; k++) {
+		size_t used = strlen(want);
+
+		snprintf(want + used, sizeof want - used, "%s\"%s\"",
+			 k == 0 ? (n > 2 ? "one of " : "") : n == 2 ? " or " : ", ", names[k]);
+	}
+	json_path_join(p, sizeof p, path, key);
+	if (!cJSON_IsString(m))
+		return jdoc_error(d, m, p, e, "expected %s, got %s", want, got(m, g, sizeof g));
+	if ((hint = suggest(m->valuestring, names)) != NULL)
+		return jdoc_error(d, m, p, e, "expected %s, got \"%s\" (did you mean \"%s\"?)",
+				  want, m->valuestring, hint);
+	return jdoc_error(d, m, p, e, "expected %s, got \"%s\"", want, m->valuestring);
+}
+
+/* ---- --set KEY=VALUE ---- */
+
+/* The next step of KEY from k[*i]: a name (first, or after '.') copied to
+ * `name`, or an [index] whose digits are left at k[*dig..*i-1]. Returns 1 for
+ * a name, 2 for an index, 0 at the end, -1 on a syntax error. */
+static int step(const char *k, size_t n, size_t *i, char *name, size_t *dig)
+{
+	size_t j = *i;
+
+	if (j == n)
+		return 0;
+	if (k[j] == '[' && j > 0) {
+		*dig = ++j;
+		while (j < n && k[j] >= '0' && k[j] <= '9')
+			j++;
+		if (j == *dig || j == n || k[j] != ']')
+			return -1;
+		*i = j + 1;
+		return 2;
+	}
+	if (j > 0 && k[j++] != '.')
+		return -1;
+	*dig = j;
+	while (j < n && (k[j] == '_' || k[j] == '-' || (k[j] >= '0' && k[j] <= '9') ||
+			 ((k[j] | 0x20) >= 'a' && (k[j] | 0x20) <= 'z')))
+		j++;
+	if (j == *dig)
+		return -1;
+	memcpy(name, k + *dig, j - *dig);
+	name[j - *dig] = '\0';
+	*i = j;
+	return 1;
+}
+
+/* Put val at key[0..n) in d's tree; on success the tree owns val. */
+static int assign(struct jdoc *d, const char *key, size_t n, char *name, cJSON *val, struct err *e)
+{
+	cJSON *cur = d->root, *next;
+	size_t i = 0, from = 0, dig;
+	char path[256], parent[256];
+	int t, ok = 0;
+
+	while ((t = step(key, n, &i, name, &dig)) > 0) {
+		snprintf(parent, sizeof parent, "%.*s", (int)from, key);
+		snprintf(path, sizeof path, "%.*s", (int)i, key);
+		from = i;
+		if (t == 1) {
+			if (!cJSON_IsObject(cur))
+				return err_set(e, ERR_INPUT, SET_FILE, 0, 0, parent,
+					       "expected an object for '.%s', got %s", name, kind(cur));
+			next = cJSON_GetObjectItemCaseSensitive(cur, name);
+			if (i == n && next) {
+				forget(d, next);
+				ok = cJSON_ReplaceItemInObjectCaseSensitive(cur, name, val);
+			} else if (i == n) {
+				ok = cJSON_AddItemToObject(cur, name, val);
+			} else if (next == NULL && memchr(key + i, '[', n - i)) {
+				return err_set(e, ERR_INPUT, SET_FILE, 0, 0, path,
+					       "not found; --set creates missing objects but not arrays");
+			} else if (next == NULL) {
+				next = cJSON_AddObjectToObject(cur, name);
+			}
+		} else {
+			long long idx = 0;
+			int count;
+
+			if (!cJSON_IsArray(cur))
+				return err_set(e, ERR_INPUT, SET_FILE, 0, 0, parent,
+					       "expected an array for '[%.*s]', got %s",
+					       (int)(i - 1 - dig), key + dig, kind(cur));
+			count = cJSON_GetArraySize(cur);
+			/* saturate: any huge index is out of range */
+			for (size_t j = dig; j < i - 1; j++)
+				idx = idx < INT_MAX ? idx * 10 + (key[j] - '0') : INT_MAX;
+			if (idx >= count)
+				return err_set(e, ERR_INPUT, SET_FILE, 0, 0, path,
+					       "index %.*s out of range (array has %d item%s)",
+					       (int)(i - 1 - dig), key + dig, count, count == 1 ? "" : "s");
+			next = cJSON_GetArrayItem(cur, (int)idx);
+			if (i == n) {
+				forget(d, next);
+				ok = cJSON_ReplaceItemInArray(cur, (int)idx, val);
+			}
+		}
+		cur = next;
+	}
+	KS_ASSERT(t == 0 && ok);	/* cJSON fails only without memory, and ks_malloc exits first */
+	return 0;
+}
+
+int jdoc_set(struct jdoc *d, const char *assignment, struct err *e)
+{
+	const char *eq = strchr(assignment, '=');
+	size_t n = eq ? (size_t)(eq - assignment) : 0, i = 0, dig;
+	char *name;
+	cJSON *val;
+	int t, rc;
+
+	if (n == 0)
+		return err_set(e, ERR_INPUT, SET_FILE, 0, 0, NULL, "expected KEY=VALUE, got '%s'",
+			       assignment);
+	name = ks_malloc(n + 1);
+	while ((t = step(assignment, n, &i, name, &dig)) > 0)
+		;	/* check the whole key before changing the tree */
+	if (t < 0) {
+		ks_free(name);
+		return err_set(e, ERR_INPUT, SET_FILE, 0, 0, NULL,
+			       "invalid key '%.*s' (expected names and [indexes], as in services[0].name)",
+			       (int)n, assignment);
+	}
+	val = cJSON_ParseWithLengthOpts(eq + 1, strlen(eq + 1) + 1, NULL, 1);
+	if (val == NULL)	/* not JSON: a bare word such as Local */
+		val = cJSON_CreateString(eq + 1);
+	rc = assign(d, assignment, n, name, val, e);
+	if (rc < 0)
+		cJSON_Delete(val);
+	ks_free(name);
+	return rc;
+}
