@@ -68,7 +68,7 @@ $(BUILD)/%.o: sim/%.c $(BUILD)/CFLAGS | $(BUILD)
 	$(Q)$(CC) $(CFLAGS) -c $< -o $@
 
 $(BUILD)/t/%.o: sim/%.c $(BUILD)/CFLAGS | $(BUILD)/t
-	$(say) CC $< '(checks)'
+	$(say) CC '$< (checks)'
 	$(Q)$(CC) $(CFLAGS) $(TEST_CFLAGS) -c $< -o $@
 
 $(BUILD)/t/test_%.o: tests/test_%.c $(BUILD)/CFLAGS | $(BUILD)/t

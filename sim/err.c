@@ -53,7 +53,11 @@ void err_print(FILE *f, const struct err *e)
 	err_format(e, buf, sizeof buf);
 	fprintf(f, "%s\n", buf);
 	if (e->src[0] && e->col > 0) {
-		fprintf(f, "  %s\n  %*s^\n", e->src, e->col - 1, "");
+		/* Pad with the line's own tabs so the caret lines up under them. */
+		fprintf(f, "  %s\n  ", e->src);
+		for (int i = 0; i < e->col - 1 && e->src[i]; i++)
+			fputc(e->src[i] == '\t' ? '\t' : ' ', f);
+		fputs("^\n", f);
 	}
 }
 

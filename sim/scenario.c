@@ -10,6 +10,7 @@
  * proxy iptables) and are listed in the README otherwise. */
 #include "ktsim/scenario.h"
 
+#include <float.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -39,7 +40,8 @@ static const char *suggest(const char *name, const char *const *cands, int n)
 	for (int i = 0; i < n; i++) {
 		int d = json_edit_distance(name, cands[i]);
 
-		if (d <= lim && d < bestd) {
+		/* A one-letter name is "near" every other one-letter name. */
+		if (d <= lim && d < bestd && d < (int)strlen(name)) {
 			bestd = d;
 			best = cands[i];
 		}
@@ -280,13 +282,22 @@ static int read_dist(struct ctx *x, const cJSON *obj, const char *path, const ch
 			: jdoc_error(x->doc, v, p, x->e, "missing required key 'dist'");
 	k = dist_kind_from_name(kind);
 	if (k < 0) {
+		char q[PATH], list[200] = "";
+		const char *near;
 		const char *names[DIST_NKINDS];
-		char q[PATH];
 
-		for (int i = 0; i < DIST_NKINDS; i++)
+		for (int i = 0; i < DIST_NKINDS; i++) {
 			names[i] = dist_kind_name((enum dist_kind)i);
+			snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s", i ? ", " : "",
+				 names[i]);
+		}
 		json_path_join(q, sizeof q, p, "dist");
-		return ref_error(x, json_member(v, "dist"), q, "distribution", kind, names, DIST_NKINDS);
+		near = suggest(kind, names, DIST_NKINDS);
+		if (near)
+			return jdoc_error(x->doc, json_member(v, "dist"), q, x->e,
+					  "unknown distribution '%s' (did you mean '%s'?)", kind, near);
+		return jdoc_error(x->doc, json_member(v, "dist"), q, x->e,
+				  "unknown distribution '%s'; expected one of %s", kind, list);
 	}
 	np = dist_param_names((enum dist_kind)k, pn);
 	{
@@ -393,8 +404,9 @@ static int read_workloads(struct ctx *x, const cJSON *root)
 				return -1;
 			if (cJSON_GetArraySize(pin) != wl->replicas)
 				return jdoc_error(x->doc, pin, q, x->e,
-						  "pin lists %d nodes but replicas is %d; give one node per replica",
-						  cJSON_GetArraySize(pin), wl->replicas);
+						  "pin lists %d node%s but replicas is %d; give one node per replica",
+						  cJSON_GetArraySize(pin), cJSON_GetArraySize(pin) == 1 ? "" : "s",
+						  wl->replicas);
 			wl->pin = ks_calloc((size_t)wl->replicas + 1, sizeof *wl->pin);
 			cJSON_ArrayForEach(pv, pin) {
 				char r[PATH];
@@ -617,9 +629,16 @@ static int read_clients(struct ctx *x, const cJSON *root)
 		if (json_check_object(x->doc, av, q, ARR_KEYS, x->e) < 0 ||
 		    json_get_enum(x->doc, av, q, "process", PROCESSES, &proc, x->e) < 0)
 			return -1;
-		if (json_get_number(x->doc, av, q, "rate_per_s", 1e-9, 1e9, &cl->rate_per_s, x->e) <= 0)
+		if (json_get_number(x->doc, av, q, "rate_per_s", 0, DBL_MAX, &cl->rate_per_s, x->e) <= 0)
 			return err_is_set(x->e) ? -1
 				: jdoc_error(x->doc, av, q, x->e, "missing required key 'rate_per_s'");
+		if (cl->rate_per_s <= 0) {
+			char r[PATH];
+
+			json_path_join(r, sizeof r, q, "rate_per_s");
+			return jdoc_error(x->doc, json_member(av, "rate_per_s"), r, x->e,
+					  "expected a rate > 0 flows per second, got 0");
+		}
 	}
 	if (x->c->nclients == 0)
 		return jdoc_error(x->doc, arr, "clients", x->e,

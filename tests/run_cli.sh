@@ -53,7 +53,7 @@ expect_rc 2 "--set bad enum" "$bin" check scenarios/local-50-25-25.json --set se
 grep -q 'services\[0\].externalTrafficPolicy: expected "Cluster" or "Local", got "local"' "$tmp/err" || no "--set enum message"
 # An output directory that cannot be created is a run failure (1), and no results appear.
 : >"$tmp/file"
-expect_rc 1 "unwritable output" "$bin" run scenarios/local-50-25-25.json -o "$tmp/file/out" --set duration_s=1 -q
+expect_rc 1 "unwritable output" "$bin" run scenarios/local-50-25-25.json -o "$tmp/file/out" --set duration_s=1 --set warmup_s=0 -q
 # check prints the placement and expected shares.
 expect_rc 0 "check" "$bin" check scenarios/local-50-25-25.json
 grep -q "50.00%" "$tmp/out" && grep -q "25.00%" "$tmp/out" || no "check shows expected 50/25/25"

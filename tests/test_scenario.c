@@ -150,15 +150,15 @@ static void scenario_should_check_references_and_cross_key_rules(void)
 	} cases[] = {
 		{ "{\"duration_s\": 5, " BASE_NODES ", \"workloads\": [{\"name\": \"w\", \"replicas\": 1, \"pin\": [\"nodeb\"]}],"
 		  "\"services\": [{\"name\": \"s\", \"type\": \"NodePort\"}]," BASE_CLIENT "}",
-		  "workloads[0].pin[0]: node 'nodeb' not found @1:119" },
+		  "workloads[0].pin[0]: node 'nodeb' not found @1:139" },
 		{ "{\"duration_s\": 5, " BASE_NODES ", \"services\": [{\"name\": \"s\"}]," BASE_CLIENT "}",
 		  "clients[0].service: service 's' is of type ClusterIP, which external clients cannot reach; "
-		  "set its type to NodePort or LoadBalancer @1:134" },
+		  "set its type to NodePort or LoadBalancer @1:153" },
 		{ "{\"duration_s\": 5, \"warmup_s\": 5, " BASE_NODES ", \"services\": [{\"name\": \"s\", \"type\": \"NodePort\"}]," BASE_CLIENT "}",
-		  "warmup_s: warm-up (5 s) must be shorter than duration_s (5 s) @1:32" },
+		  "warmup_s: warm-up (5 s) must be shorter than duration_s (5 s) @1:31" },
 		{ "{\"duration_s\": 5, " BASE_NODES ", \"services\": [{\"name\": \"s\", \"type\": \"NodePort\","
 		  " \"loadBalancer\": {\"mode\": \"direct\", \"target\": \"c\"}}]," BASE_CLIENT "}",
-		  "services[0].loadBalancer.target: node 'c' not found @1:160" },
+		  "services[0].loadBalancer.target: node 'c' not found @1:180" },
 	};
 	char msg[600];
 
