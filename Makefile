@@ -21,6 +21,8 @@ ifeq ($(SAN),1)
   LDFLAGS += -fsanitize=address,undefined
   BUILD   := build-san
 endif
+# A sanitizer build keeps its binary apart so ./ktsim is never a stale SAN build.
+BIN     := $(if $(filter 1,$(SAN)),$(BUILD)/ktsim,ktsim)
 # Test builds check invariants after every operation (heap order, flow balance).
 TEST_CFLAGS := -DKTSIM_CHECKS
 
@@ -39,7 +41,6 @@ LIBOBJS := $(LIBSRCS:sim/%.c=$(BUILD)/%.o)
 TOBJS   := $(LIBSRCS:sim/%.c=$(BUILD)/t/%.o)
 TSRCS   := $(wildcard tests/test_*.c)
 TTOBJS  := $(TSRCS:tests/%.c=$(BUILD)/t/%.o)
-BIN     := ktsim
 TBIN    := $(BUILD)/ktsim-tests
 
 DEB_PKGS := build-essential pkg-config libgsl-dev libcjson-dev libcunit1-dev gnuplot-nox python3

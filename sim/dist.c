@@ -133,7 +133,7 @@ double dist_sample(const struct dist *d, struct rng *r)
 	case DIST_CONST:
 		return d->p[0];
 	case DIST_EXP:
-		return -d->p[0] * log(rng_uniform(r));
+		return d->p[0] * rng_exp1(r);
 	case DIST_UNIFORM:
 		return d->p[0] + (d->p[1] - d->p[0]) * rng_uniform(r);
 	case DIST_LOGNORMAL:

@@ -11,7 +11,10 @@
  * The heap is one array of struct event grown by doubling and never shrunk,
  * so steady state does no allocation. Sift-up and sift-down move a hole
  * instead of swapping (each level costs one 32-byte copy). A new event has
- * the largest seq of all, so sift-up only compares times. A 4-ary heap is
+ * the largest seq of all, so sift-up only compares times. The event being
+ * dispatched stays at the root until its handler schedules its first event,
+ * which then takes the root's place with a single sift-down ("hold"); if the
+ * handler schedules nothing the root is popped after it returns. A 4-ary heap is
  * about half as deep as a binary one and its four children share one or two
  * cache lines (D. B. Johnson, "Priority queues with update and finding
  * minimum spanning trees", IPL 1975; LaMarca & Ladner, "The influence of
@@ -42,6 +45,7 @@ struct engine {
 	double now, horizon;
 	uint64_t seq, events;
 	int stop;
+	int root_free; /* heap[0] is the event being dispatched, no longer pending */
 	struct slot on[ENGINE_MAX_KINDS];
 };
 
@@ -136,6 +140,44 @@ void engine_set_horizon(struct engine *eng, double horizon)
 	eng->horizon = horizon;
 }
 
+/* Put x at the root (whose old event is gone) and sift it down among the
+ * n pending events. */
+static inline void sift_down(struct engine *eng, struct event x)
+{
+	struct event *h = eng->heap;
+	size_t n = eng->n;
+	size_t i = 0, c, m;
+
+	while ((c = 4 * i + 1) < n) {
+		if (c + 3 < n) {
+			size_t y1 = c + (size_t)before(&h[c + 1], &h[c]);
+			size_t y2 = c + 2 + (size_t)before(&h[c + 3], &h[c + 2]);
+
+			m = y1 + (y2 - y1) * (size_t)before(&h[y2], &h[y1]);
+		} else {
+			m = c;
+			for (size_t k = c + 1; k < n; k++)
+				if (before(&h[k], &h[m]))
+					m = k;
+		}
+		if (!before(&h[m], &x))
+			break;
+		h[i] = h[m];
+		i = m;
+	}
+	h[i] = x;
+#ifdef KTSIM_CHECKS
+	check_path(eng, i, 0);
+#endif
+}
+
+/* Remove heap[0]: sift the last event down from the root. */
+static inline void pop_root(struct engine *eng)
+{
+	if (--eng->n > 0)
+		sift_down(eng, eng->heap[eng->n]);
+}
+
 int engine_schedule(struct engine *eng, double t, unsigned kind, uint32_t a, uint64_t b)
 {
 	struct event *h;
@@ -148,6 +190,14 @@ int engine_schedule(struct engine *eng, double t, unsigned kind, uint32_t a, uin
 	KS_ASSERT(kind < ENGINE_MAX_KINDS);
 	KS_ASSERT(t >= eng->now);
 	t += 0.0; /* -0.0 becomes +0.0 */
+	if (eng->root_free) {
+		/* The event being dispatched still sits at the root: the first
+		 * event its handler schedules replaces it with one sift-down
+		 * instead of a pop and a push (the "hold" operation). */
+		eng->root_free = 0;
+		sift_down(eng, (struct event){ .time = t, .seq = eng->seq++, .kind = kind, .a = a, .b = b });
+		return 1;
+	}
 	if (eng->n == eng->cap) {
 		eng->cap *= 2;
 		eng->heap = ks_realloc(eng->heap, eng->cap, sizeof *eng->heap);
@@ -171,38 +221,6 @@ int engine_schedule(struct engine *eng, double t, unsigned kind, uint32_t a, uin
 	return 1;
 }
 
-/* Remove heap[0]: sift the last event down from the root. */
-static inline void pop_root(struct engine *eng)
-{
-	struct event *h = eng->heap;
-	size_t n = --eng->n;
-	size_t i = 0, c, m;
-
-	if (n == 0)
-		return;
-	while ((c = 4 * i + 1) < n) {
-		if (c + 3 < n) {
-			size_t x = c + (size_t)before(&h[c + 1], &h[c]);
-			size_t y = c + 2 + (size_t)before(&h[c + 3], &h[c + 2]);
-
-			m = x + (y - x) * (size_t)before(&h[y], &h[x]);
-		} else {
-			m = c;
-			for (size_t k = c + 1; k < n; k++)
-				if (before(&h[k], &h[m]))
-					m = k;
-		}
-		if (!before(&h[m], &h[n]))
-			break;
-		h[i] = h[m];
-		i = m;
-	}
-	h[i] = h[n];
-#ifdef KTSIM_CHECKS
-	check_path(eng, i, 0);
-#endif
-}
-
 uint64_t engine_run_until(struct engine *eng, double until)
 {
 	uint64_t done = 0;
@@ -212,11 +230,15 @@ uint64_t engine_run_until(struct engine *eng, double until)
 	while (eng->n > 0 && eng->heap[0].time <= until) {
 		struct event ev = eng->heap[0];
 
-		pop_root(eng);
 		eng->now = ev.time;
 		eng->events++;
 		done++;
+		eng->root_free = 1;
 		eng->on[ev.kind].fn(eng, &ev, eng->on[ev.kind].ctx);
+		if (eng->root_free) {
+			eng->root_free = 0;
+			pop_root(eng);
+		}
 		if (eng->stop)
 			return done;
 	}
@@ -245,5 +267,5 @@ uint64_t engine_events(const struct engine *eng)
 
 size_t engine_pending(const struct engine *eng)
 {
-	return eng->n;
+	return eng->n - (size_t)eng->root_free;
 }

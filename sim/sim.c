@@ -84,7 +84,7 @@ static void on_arrival(struct engine *eng, const struct event *ev, void *ctx)
 	uint32_t f, addr;
 	struct flow *fl;
 
-	engine_schedule(eng, now - cl->mean_gap_s * log(rng_uniform(&cl->arrivals)), EV_ARRIVAL,
+	engine_schedule(eng, now + cl->mean_gap_s * rng_exp1(&cl->arrivals), EV_ARRIVAL,
 			ev->a, 0);
 	addr = c->clients[ev->a].cidr_base + rng_below(&cl->addrs, c->clients[ev->a].count);
 	if (measured)
@@ -265,7 +265,7 @@ struct sim *sim_create(const struct cluster *c, uint64_t seed, uint32_t replicat
 		rng_init(&cl->addrs, rng_derive(seed, replication, STREAM_CLIENT_IP, (uint64_t)i));
 		cl->mean_gap_s = 1.0 / c->clients[i].rate_per_s;
 		cl->svc = (uint32_t)c->clients[i].service;
-		engine_schedule(s->eng, -cl->mean_gap_s * log(rng_uniform(&cl->arrivals)),
+		engine_schedule(s->eng, cl->mean_gap_s * rng_exp1(&cl->arrivals),
 				EV_ARRIVAL, (uint32_t)i, 0);
 	}
 	if (c->warmup_s > 0)

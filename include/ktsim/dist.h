@@ -6,7 +6,8 @@
  *   uniform {min, max}             lognormal {mean, sigma}   (sigma of ln X)
  *   pareto {alpha, min}            weibull {shape, scale}
  *   gamma {shape, scale}
- * Sampling uses inverse transforms where cheap (exp: -mean*log(u)) and GSL's
+ * Sampling: exp by the ziggurat (rng_exp1), pareto and uniform by inverse
+ * transform, and GSL's
  * samplers otherwise. dist_set validates parameters and returns a message.
  * Ownership: plain value type, no heap memory. */
 #ifndef KTSIM_DIST_H

@@ -12,8 +12,14 @@
 #include <stdint.h>
 #include <gsl/gsl_rng.h>
 
+/* taus2's state words, laid out as in GSL's rng/taus.c. */
+struct rng_taus {
+	unsigned long s1, s2, s3;
+};
+
 struct rng {
-	gsl_rng *g;
+	gsl_rng *g;           /* for GSL's samplers */
+	struct rng_taus *st;  /* g's own state, stepped inline below */
 };
 
 /* A 64-bit stream seed from the scenario seed, the replication number, the
@@ -23,14 +29,49 @@ uint64_t rng_derive(uint64_t seed, uint64_t replication, uint32_t kind, uint64_t
 void rng_init(struct rng *r, uint64_t seed);
 /* Free the stream's state; a zeroed struct is fine. */
 void rng_fini(struct rng *r);
-/* Uniform double in (0, 1), never 0 or 1. */
-static inline double rng_uniform(struct rng *r) { return gsl_rng_uniform_pos(r->g); }
+
+/* Raw 32-bit output: one taus2 step, exactly gsl_rng_get's (gsl/rng/taus.c)
+ * but inlined, since the hot path draws several numbers per flow. */
+static inline uint32_t rng_u32(struct rng *r)
+{
+	struct rng_taus *t = r->st;
+#define RNG_TAUS(s, a, b, c, d) ((((s) & (c)) << (d)) & 0xffffffffUL) ^ \
+	((((((s) << (a)) & 0xffffffffUL) ^ (s)) >> (b)))
+	t->s1 = RNG_TAUS(t->s1, 13, 19, 4294967294UL, 12);
+	t->s2 = RNG_TAUS(t->s2, 2, 25, 4294967288UL, 4);
+	t->s3 = RNG_TAUS(t->s3, 3, 11, 4294967280UL, 17);
+#undef RNG_TAUS
+	return (uint32_t)(t->s1 ^ t->s2 ^ t->s3);
+}
+/* Uniform double in (0, 1), never 0 or 1 (gsl_rng_uniform_pos's sequence). */
+static inline double rng_uniform(struct rng *r)
+{
+	uint32_t u;
+
+	do
+		u = rng_u32(r);
+	while (u == 0);
+	return u / 4294967296.0;
+}
 /* Uniform integer in [0, n), n >= 1. */
 static inline uint32_t rng_below(struct rng *r, uint32_t n)
 {
-	return (uint32_t)(gsl_rng_uniform(r->g) * (double)n) % n;
+	return (uint32_t)(((uint64_t)rng_u32(r) * n) >> 32);
 }
-/* Raw 32-bit output. */
-static inline uint32_t rng_u32(struct rng *r) { return (uint32_t)gsl_rng_get(r->g); }
+
+/* Ziggurat tables and slow path, for rng_exp1 only. */
+extern uint32_t rng_zig_k[256];
+extern double rng_zig_w[256], rng_zig_f[256];
+double rng_exp1_slow(struct rng *r, uint32_t u);
+/* A standard exponential variate (mean 1) by the ziggurat method (tables
+ * are built by the first rng_init). */
+static inline double rng_exp1(struct rng *r)
+{
+	uint32_t u = rng_u32(r);
+
+	if ((u >> 8) < rng_zig_k[u & 255])
+		return (u >> 8) * rng_zig_w[u & 255];
+	return rng_exp1_slow(r, u);
+}
 
 #endif
