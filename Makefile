@@ -91,6 +91,7 @@ test: deps
 	@$(MAKE) --no-print-directory check-layers
 	@sh tests/run_bad_inputs.sh ./$(BIN)
 	@sh tests/run_cli.sh ./$(BIN)
+	@sh tests/update_reference.sh ./$(BIN) --check
 	@cd tests && ../$(TBIN)
 check: test
 
