@@ -1,15 +1,12 @@
-/* cluster — the static model and the layout rules for this version:
- * pinned pods go where the scenario says; unpinned pods of a workload are
- * spread round-robin over the nodes in file order (a stand-in until the
- * kube-scheduler placement model lands). A Service's endpoints are the ready
- * pods whose workload labels include every selector pair, as the
- * EndpointSlice controller does for a label selector. */
+/* cluster — the static model: lookups, labels, and a Service's endpoints
+ * (the ready pods whose workload labels include every selector pair, as the
+ * EndpointSlice controller does for a label selector). Placement is in
+ * placement.c. */
 #include "ktsim/cluster.h"
 
 #include <stdio.h>
 #include <string.h>
 
-#include "ktsim/err.h"
 #include "ktsim/mem.h"
 
 struct cluster *cluster_create(void)
@@ -36,14 +33,38 @@ void cluster_destroy(struct cluster *c)
 		ks_free(c->zones[i]);
 	ks_free(c->zones);
 	for (int i = 0; i < c->nnodes; i++) {
-		ks_free(c->nodes[i].name);
-		labels_free(&c->nodes[i].labels);
+		struct node *n = &c->nodes[i];
+
+		ks_free(n->name);
+		labels_free(&n->labels);
+		for (int k = 0; k < n->ntaints; k++) {
+			ks_free(n->taints[k].key);
+			ks_free(n->taints[k].value);
+		}
+		ks_free(n->taints);
 	}
 	ks_free(c->nodes);
 	for (int i = 0; i < c->nworkloads; i++) {
-		ks_free(c->workloads[i].name);
-		labels_free(&c->workloads[i].labels);
-		ks_free(c->workloads[i].pin);
+		struct workload *w = &c->workloads[i];
+
+		ks_free(w->name);
+		labels_free(&w->labels);
+		ks_free(w->pin);
+		labels_free(&w->node_selector);
+		for (int k = 0; k < w->ntolerations; k++) {
+			ks_free(w->tolerations[k].key);
+			ks_free(w->tolerations[k].value);
+		}
+		ks_free(w->tolerations);
+		ks_free(w->anti.topology_key);
+		labels_free(&w->anti.selector);
+		ks_free(w->aff.topology_key);
+		labels_free(&w->aff.selector);
+		for (int k = 0; k < w->nspread; k++) {
+			ks_free(w->spread[k].topology_key);
+			labels_free(&w->spread[k].selector);
+		}
+		ks_free(w->spread);
 	}
 	ks_free(c->workloads);
 	for (int i = 0; i < c->npods; i++)
@@ -87,32 +108,12 @@ int cluster_find_service(const struct cluster *c, const char *name)
 	return -1;
 }
 
-void cluster_place(struct cluster *c)
+const char *labels_get(const struct labels *l, const char *key)
 {
-	int total = 0;
-
-	KS_ASSERT(c->npods == 0 && c->nnodes > 0);
-	for (int w = 0; w < c->nworkloads; w++)
-		total += c->workloads[w].replicas;
-	c->pods = ks_calloc((size_t)total, sizeof *c->pods);
-	for (int w = 0; w < c->nworkloads; w++) {
-		struct workload *wl = &c->workloads[w];
-		char name[300];
-
-		wl->first_pod = c->npods;
-		for (int i = 0; i < wl->replicas; i++) {
-			struct pod *p = &c->pods[c->npods++];
-
-			snprintf(name, sizeof name, "%s-%d", wl->name, i);
-			p->name = ks_strdup(name);
-			p->workload = w;
-			p->node = wl->pin ? wl->pin[i] : i % c->nnodes;
-			p->ready = 1;
-		}
-		wl->npods = wl->replicas;
-		wl->running = wl->replicas;
-		wl->pending = 0;
-	}
+	for (int i = 0; i < l->n; i++)
+		if (strcmp(l->kv[i].key, key) == 0)
+			return l->kv[i].value;
+	return NULL;
 }
 
 int labels_match(const struct labels *sel, const struct labels *labels)

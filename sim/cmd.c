@@ -71,7 +71,7 @@ int cmd_parse(const char *verb, int argc, char **argv, unsigned allow, const cha
 		} else if ((allow & CMD_SET) && is_opt(a, "--set")) {
 			if ((v = opt_value(verb, argc, argv, &i, a, "--set")) == NULL)
 				return 2;
-			if (o->nsets == CMD_MAX_SETS)
+			if (o->nsets == CMD_MAX_SETS - 1) /* one slot kept for --seed */
 				return cmd_usage_error(verb, "more than %d --set options", CMD_MAX_SETS);
 			o->sets[o->nsets++] = v;
 		} else if ((allow & CMD_QUIET) && (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0)) {

@@ -80,7 +80,7 @@ int cmd_run(int argc, char **argv)
 	struct err e;
 	struct progress prog = { .t0 = wall(), .tty = isatty(2) };
 	struct sigaction sa;
-	char outdir[4096];
+	char outdir[4096], seedset[64];
 	uint64_t seed;
 	int rc, stopped;
 
@@ -88,11 +88,16 @@ int cmd_run(int argc, char **argv)
 	if (rc || o.help)
 		return rc;
 	err_init(&e);
+	/* --seed is `--set seed=N`: placement and the run both follow it. */
+	if (o.has_seed) {
+		snprintf(seedset, sizeof seedset, "seed=%llu", (unsigned long long)o.seed);
+		o.sets[o.nsets++] = seedset;
+	}
 	if (scenario_load(&c, o.scenario, o.sets, o.nsets, &e) < 0) {
 		err_print(stderr, &e);
 		return 2;
 	}
-	seed = o.has_seed ? o.seed : c->seed;
+	seed = c->seed;
 	snprintf(outdir, sizeof outdir, "%s", o.out ? o.out : "out/");
 	if (o.out == NULL)
 		snprintf(outdir, sizeof outdir, "out/%s", c->name);

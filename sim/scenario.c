@@ -17,6 +17,7 @@
 
 #include "ktsim/json.h"
 #include "ktsim/mem.h"
+#include "ktsim/placement.h"
 
 #define PATH 160
 
@@ -751,7 +752,7 @@ int scenario_load(struct cluster **out, const char *path, const char *const *set
 		cluster_destroy(x.c);
 		return -1;
 	}
-	cluster_place(x.c);
+	placement_run(x.c, x.c->seed);
 	cluster_endpoints(x.c);
 	*out = x.c;
 	return 0;

@@ -21,9 +21,6 @@
 
 enum { EV_ARRIVAL, EV_DONE, EV_WARMUP };
 
-/* Random stream purposes (rng_derive's `kind`); never renumber. */
-enum { STREAM_ARRIVAL = 1, STREAM_CLIENT_IP, STREAM_LB, STREAM_PROXY, STREAM_SERVICE };
-
 enum { F_MEASURED = 1, F_HOP2 = 2, F_SNAT = 4, F_CROSS_ZONE = 8 };
 
 /* A flow in flight. `next` must come first (server.h queue link). */

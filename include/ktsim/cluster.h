@@ -22,6 +22,13 @@
 #define CLUSTER_MAX_CLIENTS 100000
 #define LB_TARGET_EACH_NODE (-1)
 
+/* Random stream purposes, rng_derive's `kind` (rng.h); never renumber, so a
+ * new stream never perturbs the others. */
+enum stream_kind {
+	STREAM_ARRIVAL = 1, STREAM_CLIENT_IP, STREAM_LB, STREAM_PROXY, STREAM_SERVICE,
+	STREAM_PLACEMENT,
+};
+
 struct label {
 	char *key, *value;
 };
@@ -31,10 +38,53 @@ struct labels {
 	struct label *kv;
 };
 
+enum taint_effect { TAINT_NO_SCHEDULE, TAINT_PREFER_NO_SCHEDULE, TAINT_NO_EXECUTE,
+		   TAINT_ANY /* a toleration without an effect tolerates every effect */ };
+
+struct taint {
+	char *key, *value;    /* value may be "" */
+	enum taint_effect effect;
+};
+
 struct node {
 	char *name;
 	int zone;             /* index into cluster.zones */
 	struct labels labels;
+	/* allocatable resources and what is already requested there (other
+	 * workloads not in the scenario); pods placed add their requests */
+	long long cpu_m, memory_mi, allocated_cpu_m, allocated_memory_mi;
+	int max_pods;         /* default 110 (kubelet --max-pods) */
+	int ntaints;
+	struct taint *taints;
+};
+
+enum toleration_op { TOL_EQUAL, TOL_EXISTS };
+
+struct toleration {
+	char *key;            /* "" with TOL_EXISTS tolerates every taint */
+	char *value;
+	enum toleration_op op;
+	enum taint_effect effect;  /* TAINT_ANY when not given */
+};
+
+enum affinity_mode { AFFINITY_NONE, AFFINITY_PREFERRED, AFFINITY_REQUIRED };
+
+/* One (anti-)affinity term: pods matching `selector` in the same
+ * `topology_key` domain attract (affinity) or repel (anti-affinity). */
+struct affinity_term {
+	enum affinity_mode mode;
+	int weight;           /* 1..100, preferred only */
+	char *topology_key;   /* a node label key */
+	struct labels selector; /* default: the workload's own labels */
+};
+
+enum spread_when { SPREAD_DO_NOT_SCHEDULE, SPREAD_SCHEDULE_ANYWAY };
+
+struct spread_constraint {
+	int max_skew;
+	char *topology_key;
+	enum spread_when when;
+	struct labels selector; /* default: the workload's own labels */
 };
 
 struct server_spec {
@@ -43,11 +93,21 @@ struct server_spec {
 	struct dist service_ms;
 };
 
+enum workload_kind { WL_DEPLOYMENT, WL_DAEMONSET };
+
 struct workload {
 	char *name;
-	int replicas;
+	enum workload_kind kind;
+	int replicas;         /* a DaemonSet's is the number of eligible nodes */
 	struct labels labels;
-	int *pin;             /* replicas node ids, or NULL (round-robin) */
+	int *pin;             /* replicas node ids, or NULL (the scheduler places) */
+	struct labels node_selector;
+	int ntolerations;
+	struct toleration *tolerations;
+	long long cpu_m, memory_mi;        /* requests per pod */
+	struct affinity_term anti, aff;    /* podAntiAffinity, podAffinity */
+	int nspread;
+	struct spread_constraint *spread;  /* none: the scheduler's defaults */
 	struct server_spec server;
 	int first_pod, npods; /* its pods, after cluster_place */
 	int running, pending;
@@ -55,7 +115,7 @@ struct workload {
 
 struct pod {
 	char *name;           /* <workload>-<ordinal> */
-	int node, workload;
+	int node, workload;   /* node -1: Pending (fits nowhere) */
 	int ready;
 };
 
@@ -126,9 +186,8 @@ int cluster_zone(struct cluster *c, const char *name);
 /* Id of the node, workload or service named `name`, or -1. */
 int cluster_find_node(const struct cluster *c, const char *name);
 int cluster_find_service(const struct cluster *c, const char *name);
-/* Create the pods: pinned pods on their nodes, the others of a workload
- * round-robin from the first node (pod i on node i mod nnodes). All ready. */
-void cluster_place(struct cluster *c);
+/* Label value of `key` in l, or NULL. */
+const char *labels_get(const struct labels *l, const char *key);
 /* Fill every Service's ready endpoints: pods of workloads whose labels
  * include all of the selector's pairs. */
 void cluster_endpoints(struct cluster *c);
