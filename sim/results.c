@@ -242,7 +242,7 @@ static char *results_json(const struct cluster *c, const struct metrics *m, uint
 		cJSON *o = cJSON_CreateObject();
 
 		cJSON_AddStringToObject(o, "name", wl->name);
-		cJSON_AddStringToObject(o, "kind", "Deployment");
+		cJSON_AddStringToObject(o, "kind", wl->kind == WL_DAEMONSET ? "DaemonSet" : "Deployment");
 		num(o, "replicas", wl->replicas);
 		num(o, "running", wl->running);
 		num(o, "pending", wl->pending);
@@ -391,6 +391,10 @@ void results_print_summary(FILE *f, const struct cluster *c, const struct metric
 	if (m->wall_s > 0)
 		fprintf(f, " (%.1f M events/s)", m->events / m->wall_s / 1e6);
 	fputc('\n', f);
+	for (int w = 0; w < c->nworkloads; w++)
+		if (c->workloads[w].pending)
+			fprintf(f, "warning: workload %s: %d of %d pods Pending (they fit on no node)\n",
+				c->workloads[w].name, c->workloads[w].pending, c->workloads[w].replicas);
 	for (int s = 0; s < c->nservices; s++) {
 		const struct service *svc = &c->services[s];
 		const struct svc_stats *ss = &m->svc[s];
