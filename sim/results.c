@@ -35,6 +35,25 @@ static void svc_skew(const struct svc_stats *ss, struct skew *sk)
 	ks_free(x);
 }
 
+void results_summarize(const struct metrics *m, int s, struct svc_summary *o)
+{
+	const struct svc_stats *ss = &m->svc[s];
+	const struct histo *h = &ss->latency_ms;
+
+	svc_skew(ss, &o->skew);
+	o->drop_fraction = ratio(ss->dropped, ss->offered);
+	o->second_hop_fraction = ratio(ss->hops2, ss->routed);
+	o->snat_fraction = ratio(ss->snat, ss->routed);
+	o->client_ip_preserved_fraction = ss->routed ? 1 - o->snat_fraction : 0;
+	o->cross_zone_fraction = ratio(ss->cross_zone, ss->routed);
+	o->mean_ms = ss->latency.n ? ss->latency.mean : 0;
+	o->p50_ms = histo_quantile(h, 0.5);
+	o->p90_ms = histo_quantile(h, 0.9);
+	o->p99_ms = histo_quantile(h, 0.99);
+	o->p999_ms = histo_quantile(h, 0.999);
+	o->max_ms = h->n ? h->max : 0;
+}
+
 static uint64_t lb_total(const struct svc_stats *ss, int nnodes)
 {
 	uint64_t t = 0;
@@ -118,26 +137,15 @@ static cJSON *num(cJSON *obj, const char *key, double v)
 	return cJSON_AddNumberToObject(obj, key, isfinite(v) ? v : 0);
 }
 
-static void add_latency(cJSON *obj, const struct svc_stats *ss)
-{
-	cJSON *l = cJSON_AddObjectToObject(obj, "latency_ms");
-	const struct histo *h = &ss->latency_ms;
-
-	num(l, "mean", ss->latency.n ? ss->latency.mean : 0);
-	num(l, "p50", histo_quantile(h, 0.5));
-	num(l, "p90", histo_quantile(h, 0.9));
-	num(l, "p99", histo_quantile(h, 0.99));
-	num(l, "p999", histo_quantile(h, 0.999));
-	num(l, "max", h->n ? h->max : 0);
-}
-
 static cJSON *service_json(const struct cluster *c, const struct metrics *m, int s)
 {
 	const struct service *svc = &c->services[s];
 	const struct svc_stats *ss = &m->svc[s];
-	cJSON *o = cJSON_CreateObject(), *f, *d, *h, *sk, *arr, *ex;
-	struct skew skew;
+	cJSON *o = cJSON_CreateObject(), *f, *d, *h, *sk, *arr, *ex, *l;
+	struct svc_summary sum;
 	uint64_t lbt = lb_total(ss, c->nnodes);
+
+	results_summarize(m, s, &sum);
 
 	cJSON_AddStringToObject(o, "name", svc->name);
 	cJSON_AddStringToObject(o, "type", cluster_svc_type_name(svc->type));
@@ -152,33 +160,38 @@ static cJSON *service_json(const struct cluster *c, const struct metrics *m, int
 	d = cJSON_AddObjectToObject(f, "drops");
 	for (int r = 0; r < DROP_NREASONS; r++)
 		num(d, metrics_drop_name((enum drop_reason)r), (double)ss->drops[r]);
-	num(o, "drop_fraction", ratio(ss->dropped, ss->offered));
+	num(o, "drop_fraction", sum.drop_fraction);
 	h = cJSON_AddObjectToObject(o, "hops");
 	num(h, "1", (double)(ss->routed - ss->hops2));
 	num(h, "2", (double)ss->hops2);
-	num(o, "mean_hops", ss->routed ? 1 + ratio(ss->hops2, ss->routed) : 0);
-	num(o, "snat_fraction", ratio(ss->snat, ss->routed));
-	num(o, "client_ip_preserved_fraction", ss->routed ? 1 - ratio(ss->snat, ss->routed) : 0);
-	num(o, "cross_zone_fraction", ratio(ss->cross_zone, ss->routed));
+	num(o, "mean_hops", ss->routed ? 1 + sum.second_hop_fraction : 0);
+	num(o, "snat_fraction", sum.snat_fraction);
+	num(o, "client_ip_preserved_fraction", sum.client_ip_preserved_fraction);
+	num(o, "cross_zone_fraction", sum.cross_zone_fraction);
 	ex = cJSON_AddObjectToObject(o, "expected");
 	num(ex, "drop_fraction", ss->expect.drop_no_local + ss->expect.drop_no_endpoint);
 	num(ex, "second_hop_fraction", ss->expect.second_hop);
 	num(ex, "snat_fraction", ss->expect.snat);
-	add_latency(o, ss);
-	svc_skew(ss, &skew);
+	l = cJSON_AddObjectToObject(o, "latency_ms");
+	num(l, "mean", sum.mean_ms);
+	num(l, "p50", sum.p50_ms);
+	num(l, "p90", sum.p90_ms);
+	num(l, "p99", sum.p99_ms);
+	num(l, "p999", sum.p999_ms);
+	num(l, "max", sum.max_ms);
 	sk = cJSON_AddObjectToObject(o, "skew");
-	num(sk, "pods", skew.pods);
-	num(sk, "max_share", skew.max_share);
-	num(sk, "min_share", skew.min_share);
-	num(sk, "max_over_mean", skew.max_over_mean);
-	num(sk, "cv", skew.cv);
-	num(sk, "jain", skew.jain);
-	num(sk, "gini", skew.gini);
+	num(sk, "pods", sum.skew.pods);
+	num(sk, "max_share", sum.skew.max_share);
+	num(sk, "min_share", sum.skew.min_share);
+	num(sk, "max_over_mean", sum.skew.max_over_mean);
+	num(sk, "cv", sum.skew.cv);
+	num(sk, "jain", sum.skew.jain);
+	num(sk, "gini", sum.skew.gini);
 	arr = cJSON_AddArrayToObject(o, "pods");
 	for (int i = 0; i < ss->neps; i++) {
 		const struct pod *p = &c->pods[svc->eps[i]];
 		const struct ep_stats *es = &ss->eps[i];
-		cJSON *po = cJSON_CreateObject(), *l;
+		cJSON *po = cJSON_CreateObject();
 
 		cJSON_AddStringToObject(po, "name", p->name);
 		cJSON_AddStringToObject(po, "node", c->nodes[p->node].name);
@@ -398,18 +411,18 @@ void results_print_summary(FILE *f, const struct cluster *c, const struct metric
 	for (int s = 0; s < c->nservices; s++) {
 		const struct service *svc = &c->services[s];
 		const struct svc_stats *ss = &m->svc[s];
-		struct skew sk;
+		struct svc_summary sum;
 		double maxshare = 0;
 		int pw = 3, nw = 4;
 
-		svc_skew(ss, &sk);
+		results_summarize(m, s, &sum);
 		fprintf(f, "\nservice %s  %s  externalTrafficPolicy=%s  lb=%s%s  proxy=%s\n",
 			svc->name, cluster_svc_type_name(svc->type), cluster_policy_name(svc->etp),
 			cluster_lb_mode_name(svc->lb.mode), svc->lb.hc.enabled ? "+healthcheck" : "",
 			cluster_proxy_name(c->proxy));
 		fprintf(f, "  flows    offered %llu  completed %llu  dropped %llu (%.1f%%)  in flight %llu\n",
 			(unsigned long long)ss->offered, (unsigned long long)ss->completed,
-			(unsigned long long)ss->dropped, 100 * ratio(ss->dropped, ss->offered),
+			(unsigned long long)ss->dropped, 100 * sum.drop_fraction,
 			(unsigned long long)ss->in_flight);
 		if (ss->dropped) {
 			fprintf(f, "  drops   ");
@@ -420,16 +433,13 @@ void results_print_summary(FILE *f, const struct cluster *c, const struct metric
 			fputc('\n', f);
 		}
 		fprintf(f, "  path     1 hop %.1f%%  2 hops %.1f%%  SNAT %.1f%%  client IP kept %.1f%%  cross-zone %.1f%%\n",
-			100 * (ss->routed ? 1 - ratio(ss->hops2, ss->routed) : 0),
-			100 * ratio(ss->hops2, ss->routed), 100 * ratio(ss->snat, ss->routed),
-			100 * (ss->routed ? 1 - ratio(ss->snat, ss->routed) : 0),
-			100 * ratio(ss->cross_zone, ss->routed));
+			100 * (ss->routed ? 1 - sum.second_hop_fraction : 0),
+			100 * sum.second_hop_fraction, 100 * sum.snat_fraction,
+			100 * sum.client_ip_preserved_fraction, 100 * sum.cross_zone_fraction);
 		fprintf(f, "  latency  mean %.3g ms  p50 %.3g  p90 %.3g  p99 %.3g  p99.9 %.3g  max %.3g\n",
-			ss->latency.n ? ss->latency.mean : 0, histo_quantile(&ss->latency_ms, 0.5),
-			histo_quantile(&ss->latency_ms, 0.9), histo_quantile(&ss->latency_ms, 0.99),
-			histo_quantile(&ss->latency_ms, 0.999), ss->latency_ms.n ? ss->latency_ms.max : 0);
+			sum.mean_ms, sum.p50_ms, sum.p90_ms, sum.p99_ms, sum.p999_ms, sum.max_ms);
 		fprintf(f, "  skew     max/mean %.3f  cv %.3f  jain %.3f  gini %.3f  over %d pods\n\n",
-			sk.max_over_mean, sk.cv, sk.jain, sk.gini, sk.pods);
+			sum.skew.max_over_mean, sum.skew.cv, sum.skew.jain, sum.skew.gini, sum.skew.pods);
 		for (int i = 0; i < ss->neps; i++) {
 			const struct pod *p = &c->pods[svc->eps[i]];
 

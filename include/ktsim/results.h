@@ -18,6 +18,17 @@
 #include "ktsim/err.h"
 #include "ktsim/metrics.h"
 
+/* The headline figures of one Service, as results.json reports them. */
+struct svc_summary {
+	struct skew skew;
+	double drop_fraction;       /* of offered flows */
+	double second_hop_fraction; /* of routed flows */
+	double snat_fraction, client_ip_preserved_fraction, cross_zone_fraction;
+	double mean_ms, p50_ms, p90_ms, p99_ms, p999_ms, max_ms;
+};
+
+/* Compute service s's headline figures from a run's metrics. */
+void results_summarize(const struct metrics *m, int s, struct svc_summary *out);
 /* Create `dir` (and parents) and write results.json, pods.csv and nodes.csv.
  * Returns 0, or -1 with e set (code ERR_RUN) naming the file and the cause. */
 int results_write(const char *dir, const struct cluster *c, const struct metrics *m,
