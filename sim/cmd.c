@@ -1,13 +1,22 @@
-/* cmd — option parsing shared by the verbs (see cmd_int.h). Options may come
- * before or after the scenario path; `--opt=value` and `--opt value` both
- * work. */
+/* cmd — what the verbs share (see cmd_int.h): option parsing (options may
+ * come before or after the scenario path; `--opt=value` and `--opt value`
+ * both work) and running one simulation into a directory.
+ *
+ * SIGINT/SIGTERM set a flag that a run checks between slices, so an
+ * interrupted run stops promptly, writes nothing (results are only written
+ * whole, see results.h) and the verb exits 130/143. A progress bar goes to
+ * stderr when it is a terminal and the run takes more than half a second. */
 #include <errno.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "cmd_int.h"
+#include "ktsim/results.h"
 
 int cmd_usage_error(const char *verb, const char *fmt, ...)
 {
@@ -74,6 +83,12 @@ int cmd_parse(const char *verb, int argc, char **argv, unsigned allow, const cha
 			if (o->nsets == CMD_MAX_SETS - 1) /* one slot kept for --seed */
 				return cmd_usage_error(verb, "more than %d --set options", CMD_MAX_SETS);
 			o->sets[o->nsets++] = v;
+		} else if ((allow & CMD_VARY) && is_opt(a, "--vary")) {
+			if ((v = opt_value(verb, argc, argv, &i, a, "--vary")) == NULL)
+				return 2;
+			if (o->nvary == CMD_MAX_VARY)
+				return cmd_usage_error(verb, "more than %d --vary options", CMD_MAX_VARY);
+			o->vary[o->nvary++] = v;
 		} else if ((allow & CMD_QUIET) && (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0)) {
 			o->quiet = 1;
 		} else if (a[0] == '-' && a[1] != '\0') {
@@ -87,5 +102,87 @@ int cmd_parse(const char *verb, int argc, char **argv, unsigned allow, const cha
 	}
 	if (o->scenario == NULL)
 		return cmd_usage_error(verb, "missing SCENARIO file");
+	return 0;
+}
+
+void cmd_seed_set(struct cmd_opts *o, char *buf, size_t n)
+{
+	if (!o->has_seed)
+		return;
+	snprintf(buf, n, "seed=%llu", (unsigned long long)o->seed);
+	o->sets[o->nsets++] = buf;
+}
+
+static volatile sig_atomic_t got_signal;
+
+static void on_signal(int sig)
+{
+	got_signal = sig;
+}
+
+struct progress {
+	double t0;
+	int shown, tty;
+	const char *label;
+};
+
+static double wall(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+static int tick(void *ctx, double now_s, double end_s)
+{
+	struct progress *p = ctx;
+	double el = wall() - p->t0, frac = end_s > 0 ? now_s / end_s : 1;
+
+	if (got_signal)
+		return 1;
+	if (p->tty && el > 0.5 && frac < 1) {
+		int w = 30, k = (int)(frac * w);
+
+		fprintf(stderr, "\r  %s%s[%.*s%*s] %3.0f%%  %.0f/%.0f s simulated  ETA %.0f s ",
+			p->label ? p->label : "", p->label ? " " : "",
+			k, "##############################", w - k, "", 100 * frac, now_s, end_s,
+			frac > 0 ? el / frac - el : 0);
+		p->shown = 1;
+	}
+	return 0;
+}
+
+int cmd_simulate(const char *verb, const struct cluster *c, const char *dir, const char *label,
+		 struct sim **out)
+{
+	struct progress prog = { .t0 = wall(), .tty = isatty(2), .label = label };
+	struct sigaction sa;
+	struct sim *s;
+	struct err e;
+	int stopped;
+
+	*out = NULL;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_signal;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	s = sim_create(c, c->seed, 0);
+	stopped = sim_run(s, tick, &prog);
+	if (prog.shown)
+		fprintf(stderr, "\r%*s\r", 100, "");
+	if (stopped) {
+		fprintf(stderr, "ktsim %s: interrupted; no results written for this run\n", verb);
+		sim_destroy(s);
+		return got_signal == SIGTERM ? 143 : 130;
+	}
+	err_init(&e);
+	if (results_write(dir, c, sim_metrics(s), c->seed, 0, &e) < 0) {
+		fprintf(stderr, "ktsim %s: ", verb);
+		err_print(stderr, &e);
+		sim_destroy(s);
+		return 1;
+	}
+	*out = s;
 	return 0;
 }

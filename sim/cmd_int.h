@@ -4,13 +4,18 @@
 #ifndef KTSIM_CMD_INT_H
 #define KTSIM_CMD_INT_H
 
+#include <stddef.h>
 #include <stdint.h>
+
+#include "ktsim/cluster.h"
+#include "ktsim/sim.h"
 
 #define KTSIM_VERSION "0.1.0"
 #define CMD_MAX_SETS 256
 
 /* Options common to the verbs; which ones a verb accepts is its `allow`. */
-enum { CMD_OUT = 1, CMD_SEED = 2, CMD_SET = 4, CMD_QUIET = 8 };
+enum { CMD_OUT = 1, CMD_SEED = 2, CMD_SET = 4, CMD_QUIET = 8, CMD_VARY = 16 };
+#define CMD_MAX_VARY 16
 
 struct cmd_opts {
 	const char *scenario;
@@ -19,6 +24,8 @@ struct cmd_opts {
 	int has_seed, quiet;
 	const char *sets[CMD_MAX_SETS];
 	int nsets;
+	const char *vary[CMD_MAX_VARY]; /* --vary KEY=V1,V2,... */
+	int nvary;
 	int help;                     /* --help was given (help printed) */
 };
 
@@ -30,8 +37,20 @@ int cmd_parse(const char *verb, int argc, char **argv, unsigned allow, const cha
 /* Print "ktsim VERB: msg" and a hint to use --help; returns 2. */
 int cmd_usage_error(const char *verb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* Turn --seed N into the assignment "seed=N" (stored in buf) appended to
+ * o->sets, so placement and the run both follow it. */
+void cmd_seed_set(struct cmd_opts *o, char *buf, size_t n);
+/* Simulate the loaded cluster c with its seed, showing progress labelled
+ * `label` (or none), and write its results to dir. Returns 0 with *out the
+ * finished sim (the caller destroys it), 1 when writing failed, 130/143 when
+ * interrupted by SIGINT/SIGTERM; messages go to stderr prefixed by verb. */
+int cmd_simulate(const char *verb, const struct cluster *c, const char *dir, const char *label,
+		 struct sim **out);
+
 /* ktsim run SCENARIO [options] */
 int cmd_run(int argc, char **argv);
+/* ktsim compare SCENARIO --vary KEY=V1,V2 [options] */
+int cmd_compare(int argc, char **argv);
 /* ktsim check SCENARIO [options] */
 int cmd_check(int argc, char **argv);
 

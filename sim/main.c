@@ -12,6 +12,8 @@ static const char USAGE[] =
 	"\n"
 	"verbs:\n"
 	"  run SCENARIO     simulate a scenario, write results.json, pods.csv, nodes.csv\n"
+	"  compare SCENARIO --vary KEY=V1,V2 ...\n"
+	"                   run every combination of values side by side\n"
 	"  check SCENARIO   validate a scenario, show placement and expected shares\n"
 	"  help [VERB]      show help for ktsim or a verb\n"
 	"\n"
@@ -49,11 +51,15 @@ int main(int argc, char **argv)
 			return cmd_run(2, h);
 		if (strcmp(argv[2], "check") == 0)
 			return cmd_check(2, h);
+		if (strcmp(argv[2], "compare") == 0)
+			return cmd_compare(2, h);
 		return cmd_usage_error(NULL, "unknown verb '%s'", argv[2]);
 	}
 	if (strcmp(verb, "run") == 0)
 		return cmd_run(argc - 1, argv + 1);
 	if (strcmp(verb, "check") == 0)
 		return cmd_check(argc - 1, argv + 1);
+	if (strcmp(verb, "compare") == 0)
+		return cmd_compare(argc - 1, argv + 1);
 	return cmd_usage_error(NULL, "unknown verb '%s'", verb);
 }

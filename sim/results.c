@@ -132,6 +132,14 @@ static double peak_rss_mb(void)
 	return getrusage(RUSAGE_SELF, &ru) == 0 ? ru.ru_maxrss / 1024.0 : 0;
 }
 
+int results_write_file(const char *dir, const char *name, const char *data, size_t len,
+		       struct err *e)
+{
+	if (make_dir(dir, e) < 0)
+		return -1;
+	return write_atomic(dir, name, data, len, e);
+}
+
 static cJSON *num(cJSON *obj, const char *key, double v)
 {
 	return cJSON_AddNumberToObject(obj, key, isfinite(v) ? v : 0);
