@@ -61,5 +61,6 @@ def check(path):
 
 if __name__ == "__main__":
     problems = [p for a in sys.argv[1:] for p in check(a)]
-    print("\n".join(problems), file=sys.stderr)
+    if problems:
+        print("\n".join(problems), file=sys.stderr)
     sys.exit(1 if problems or len(sys.argv) < 2 else 0)

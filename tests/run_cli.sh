@@ -59,6 +59,29 @@ expect_rc 0 "check" "$bin" check scenarios/local-50-25-25.json
 grep -q "50.00%" "$tmp/out" && grep -q "25.00%" "$tmp/out" || no "check shows expected 50/25/25"
 # Every shipped scenario is valid.
 for s in scenarios/*.json; do expect_rc 0 "check $s" "$bin" check "$s"; done
+# compare: one run per combination, comparison.json/csv, a side-by-side table.
+expect_rc 0 "compare" "$bin" compare scenarios/local-50-25-25.json -o "$tmp/cmp" --set duration_s=30 \
+	--vary 'services[0].externalTrafficPolicy=Cluster,Local' --vary 'loadBalancer.mode=even,round-robin'
+[ -s "$tmp/cmp/comparison.json" ] && [ "$(wc -l <"$tmp/cmp/comparison.csv")" -eq 5 ] && ok || no "compare files"
+for d in v1_Cluster_even v2_Cluster_round-robin v3_Local_even v4_Local_round-robin; do
+	python3 tests/contract.py "$tmp/cmp/$d/results.json" && ok || no "compare variant $d results"
+done
+grep -q "Cluster/even" "$tmp/out" && grep -q "max/mean" "$tmp/out" || no "compare table"
+python3 - "$tmp/cmp/comparison.json" <<'PY' && ok || no "compare: Local variant is not 50/25/25 or Cluster not thirds"
+import json, sys
+c = json.load(open(sys.argv[1]))
+v = {x["label"]: x["services"][0] for x in c["variants"]}
+local = [p["share"] for p in v["Local/even"]["pod_shares"]]
+clus = [p["share"] for p in v["Cluster/even"]["pod_shares"]]
+assert abs(local[0] - 0.5) < 0.02 and abs(local[1] - 0.25) < 0.02, local
+assert all(abs(x - 1 / 3) < 0.02 for x in clus), clus
+assert v["Cluster/even"]["snat_fraction"] == 1 and v["Local/even"]["snat_fraction"] == 0
+PY
+expect_rc 2 "compare without --vary" "$bin" compare scenarios/local-50-25-25.json
+expect_rc 2 "compare bad value" "$bin" compare scenarios/local-50-25-25.json -o "$tmp/cmp2" \
+	--vary 'services[0].externalTrafficPolicy=Cluster,Locale'
+grep -q "variant Locale: --set: services\[0\].externalTrafficPolicy: expected" "$tmp/err" || no "compare bad value message"
+expect_rc 0 "compare --help" "$bin" compare --help
 # SIGINT during a long run: exit 130 and no results.json.
 "$bin" run scenarios/bench-reference.json -o "$tmp/int" --set duration_s=100000 -q >/dev/null 2>&1 &
 pid=$!
