@@ -11,6 +11,7 @@
 #ifndef KTSIM_RESULTS_H
 #define KTSIM_RESULTS_H
 
+#include <stddef.h>
 #include <stdio.h>
 #include <stdint.h>
 
@@ -33,6 +34,10 @@ void results_summarize(const struct metrics *m, int s, struct svc_summary *out);
  * Returns 0, or -1 with e set (code ERR_RUN) naming the file and the cause. */
 int results_write(const char *dir, const struct cluster *c, const struct metrics *m,
 		  uint64_t seed, uint32_t replication, struct err *e);
+/* Write len bytes to dir/name atomically (temporary file, then rename),
+ * creating dir first. Returns 0, or -1 with e set (code ERR_RUN). */
+int results_write_file(const char *dir, const char *name, const char *data, size_t len,
+		       struct err *e);
 /* Print the human summary: per Service the flow counts, hops, SNAT, latency,
  * skew, and tables of pods (share, expected, a bar) and nodes. */
 void results_print_summary(FILE *f, const struct cluster *c, const struct metrics *m,
