@@ -16,18 +16,23 @@ void metrics_init(struct metrics *m, int nsvc, const int *neps, int nnodes, int 
 		struct svc_stats *ss = &m->svc[s];
 
 		welford_init(&ss->latency);
+		welford_init(&ss->wait);
 		histo_init(&ss->latency_ms);
 		ss->neps = neps[s];
 		ss->eps = ks_calloc((size_t)neps[s], sizeof *ss->eps);
-		for (int i = 0; i < neps[s]; i++)
+		for (int i = 0; i < neps[s]; i++) {
+			welford_init(&ss->eps[i].latency);
 			histo_init(&ss->eps[i].latency_ms);
+		}
 		ss->nodes = ks_calloc((size_t)nnodes, sizeof *ss->nodes);
 		ss->expected_share = ks_calloc((size_t)neps[s], sizeof *ss->expected_share);
 		ss->lb_weight = ks_calloc((size_t)nnodes, sizeof *ss->lb_weight);
 	}
-	m->conntrack = ks_calloc((size_t)nnodes, sizeof *m->conntrack);
 	m->peak_conntrack = ks_calloc((size_t)nnodes, sizeof *m->peak_conntrack);
+	m->peak_snat_ports = ks_calloc((size_t)nnodes, sizeof *m->peak_snat_ports);
+	m->conntrack_max = ks_calloc((size_t)nnodes, sizeof *m->conntrack_max);
 	m->utilization = ks_calloc((size_t)npods, sizeof *m->utilization);
+	m->queue_mean = ks_calloc((size_t)npods, sizeof *m->queue_mean);
 }
 
 void metrics_fini(struct metrics *m)
@@ -44,9 +49,11 @@ void metrics_fini(struct metrics *m)
 		ks_free(ss->lb_weight);
 	}
 	ks_free(m->svc);
-	ks_free(m->conntrack);
 	ks_free(m->peak_conntrack);
+	ks_free(m->peak_snat_ports);
+	ks_free(m->conntrack_max);
 	ks_free(m->utilization);
+	ks_free(m->queue_mean);
 	m->svc = NULL;
 }
 

@@ -159,7 +159,7 @@ static cJSON *service_json(const struct cluster *c, const struct metrics *m, int
 	cJSON_AddStringToObject(o, "type", cluster_svc_type_name(svc->type));
 	cJSON_AddStringToObject(o, "externalTrafficPolicy", cluster_policy_name(svc->etp));
 	cJSON_AddStringToObject(o, "loadBalancer", cluster_lb_mode_name(svc->lb.mode));
-	cJSON_AddStringToObject(o, "proxy", cluster_proxy_name(c->proxy));
+	cJSON_AddStringToObject(o, "proxy", cluster_proxy_name(c->proxy.mode));
 	f = cJSON_AddObjectToObject(o, "flows");
 	num(f, "offered", (double)ss->offered);
 	num(f, "completed", (double)ss->completed);
@@ -180,6 +180,17 @@ static cJSON *service_json(const struct cluster *c, const struct metrics *m, int
 	num(ex, "drop_fraction", ss->expect.drop_no_local + ss->expect.drop_no_endpoint);
 	num(ex, "second_hop_fraction", ss->expect.second_hop);
 	num(ex, "snat_fraction", ss->expect.snat);
+	f = cJSON_AddObjectToObject(o, "requests");
+	num(f, "sent", (double)ss->requests);
+	num(f, "completed", (double)ss->req_completed);
+	num(f, "refused", (double)ss->req_refused);
+	num(f, "per_connection", ss->routed ? (double)ss->requests / (double)ss->routed : 0);
+	f = cJSON_AddObjectToObject(o, "wait_ms");
+	num(f, "mean", ss->wait.n ? ss->wait.mean : 0);
+	num(f, "p_wait", ratio(ss->waited, ss->requests));
+	num(o, "bytes", (double)ss->bytes);
+	num(o, "cross_zone_bytes", (double)ss->cross_zone_bytes);
+	num(o, "cross_zone_cost", (double)ss->cross_zone_bytes / 1e9 * c->latency.cross_zone_cost_per_gb);
 	l = cJSON_AddObjectToObject(o, "latency_ms");
 	num(l, "mean", sum.mean_ms);
 	num(l, "p50", sum.p50_ms);
@@ -210,9 +221,17 @@ static cJSON *service_json(const struct cluster *c, const struct metrics *m, int
 		num(po, "completed", (double)es->completed);
 		num(po, "dropped", (double)es->dropped);
 		num(po, "utilization", m->utilization[svc->eps[i]]);
+		num(po, "queue_length_mean", m->queue_mean[svc->eps[i]]);
+		num(po, "requests", (double)es->requests);
+		num(po, "request_share", ratio(es->requests, ss->requests));
+		num(po, "bytes", (double)es->bytes);
 		l = cJSON_AddObjectToObject(po, "latency_ms");
+		num(l, "mean", es->latency.n ? es->latency.mean : 0);
 		num(l, "p50", histo_quantile(&es->latency_ms, 0.5));
+		num(l, "p90", histo_quantile(&es->latency_ms, 0.9));
 		num(l, "p99", histo_quantile(&es->latency_ms, 0.99));
+		num(l, "p999", histo_quantile(&es->latency_ms, 0.999));
+		num(l, "max", es->latency_ms.n ? es->latency_ms.max : 0);
 		cJSON_AddItemToArray(arr, po);
 	}
 	arr = cJSON_AddArrayToObject(o, "nodes");
@@ -229,10 +248,41 @@ static cJSON *service_json(const struct cluster *c, const struct metrics *m, int
 		num(no, "forwarded_out", (double)ns->forwarded_out);
 		num(no, "snat_flows", (double)ns->snat_flows);
 		num(no, "peak_conntrack", m->peak_conntrack[n]);
+		num(no, "conntrack_max", m->conntrack_max[n]);
+		num(no, "peak_snat_ports", m->peak_snat_ports[n]);
+		num(no, "bytes", (double)ns->bytes);
 		num(no, "dropped", (double)ns->dropped);
 		num(no, "answered_fraction", ns->lb_flows ? 1 - ratio(ns->dropped, ns->lb_flows) : 0);
 		cJSON_AddItemToArray(arr, no);
 	}
+	return o;
+}
+
+/* A node across all Services: its pods' load and its tables' peaks. */
+static cJSON *node_json(const struct cluster *c, const struct metrics *m, int n)
+{
+	cJSON *o = cJSON_CreateObject();
+	double busy = 0, workers = 0, queue = 0;
+	int pods = 0;
+
+	for (int p = 0; p < c->npods; p++) {
+		int conc = c->workloads[c->pods[p].workload].server.concurrency;
+
+		if (c->pods[p].node != n)
+			continue;
+		pods++;
+		busy += m->utilization[p] * conc;
+		workers += conc;
+		queue += m->queue_mean[p];
+	}
+	cJSON_AddStringToObject(o, "name", c->nodes[n].name);
+	cJSON_AddStringToObject(o, "zone", c->zones[c->nodes[n].zone]);
+	num(o, "pods", pods);
+	num(o, "utilization", workers > 0 ? busy / workers : 0);
+	num(o, "queue_length_mean", queue);
+	num(o, "peak_conntrack", m->peak_conntrack[n]);
+	num(o, "conntrack_max", m->conntrack_max[n]);
+	num(o, "peak_snat_ports", m->peak_snat_ports[n]);
 	return o;
 }
 
@@ -257,6 +307,9 @@ static char *results_json(const struct cluster *c, const struct metrics *m, uint
 	arr = cJSON_AddArrayToObject(root, "services");
 	for (int s = 0; s < c->nservices; s++)
 		cJSON_AddItemToArray(arr, service_json(c, m, s));
+	arr = cJSON_AddArrayToObject(root, "nodes");
+	for (int n = 0; n < c->nnodes; n++)
+		cJSON_AddItemToArray(arr, node_json(c, m, n));
 	arr = cJSON_AddArrayToObject(root, "workloads");
 	for (int w = 0; w < c->nworkloads; w++) {
 		const struct workload *wl = &c->workloads[w];
@@ -427,7 +480,7 @@ void results_print_summary(FILE *f, const struct cluster *c, const struct metric
 		fprintf(f, "\nservice %s  %s  externalTrafficPolicy=%s  lb=%s%s  proxy=%s\n",
 			svc->name, cluster_svc_type_name(svc->type), cluster_policy_name(svc->etp),
 			cluster_lb_mode_name(svc->lb.mode), svc->lb.hc.enabled ? "+healthcheck" : "",
-			cluster_proxy_name(c->proxy));
+			cluster_proxy_name(c->proxy.mode));
 		fprintf(f, "  flows    offered %llu  completed %llu  dropped %llu (%.1f%%)  in flight %llu\n",
 			(unsigned long long)ss->offered, (unsigned long long)ss->completed,
 			(unsigned long long)ss->dropped, 100 * sum.drop_fraction,
@@ -444,8 +497,20 @@ void results_print_summary(FILE *f, const struct cluster *c, const struct metric
 			100 * (ss->routed ? 1 - sum.second_hop_fraction : 0),
 			100 * sum.second_hop_fraction, 100 * sum.snat_fraction,
 			100 * sum.client_ip_preserved_fraction, 100 * sum.cross_zone_fraction);
-		fprintf(f, "  latency  mean %.3g ms  p50 %.3g  p90 %.3g  p99 %.3g  p99.9 %.3g  max %.3g\n",
-			sum.mean_ms, sum.p50_ms, sum.p90_ms, sum.p99_ms, sum.p999_ms, sum.max_ms);
+		if (ss->requests != ss->routed)
+			fprintf(f, "  requests sent %llu  completed %llu  refused %llu  (%.1f per connection)\n",
+				(unsigned long long)ss->requests, (unsigned long long)ss->req_completed,
+				(unsigned long long)ss->req_refused,
+				ss->routed ? (double)ss->requests / (double)ss->routed : 0);
+		fprintf(f, "  latency  mean %.3g ms  p50 %.3g  p90 %.3g  p99 %.3g  p99.9 %.3g  max %.3g"
+			"  (waited %.1f%%, mean wait %.3g ms)\n",
+			sum.mean_ms, sum.p50_ms, sum.p90_ms, sum.p99_ms, sum.p999_ms, sum.max_ms,
+			100 * ratio(ss->waited, ss->requests), ss->wait.n ? ss->wait.mean : 0);
+		if (ss->bytes)
+			fprintf(f, "  bytes    %.4g GB, cross-zone %.4g GB ($%.4g at $%g/GB)\n",
+				ss->bytes / 1e9, ss->cross_zone_bytes / 1e9,
+				ss->cross_zone_bytes / 1e9 * c->latency.cross_zone_cost_per_gb,
+				c->latency.cross_zone_cost_per_gb);
 		fprintf(f, "  skew     max/mean %.3f  cv %.3f  jain %.3f  gini %.3f  over %d pods\n\n",
 			sum.skew.max_over_mean, sum.skew.cv, sum.skew.jain, sum.skew.gini, sum.skew.pods);
 		for (int i = 0; i < ss->neps; i++) {

@@ -297,6 +297,14 @@ static int read_node_attrs(struct ctx *x, const cJSON *obj, const char *path, st
 		return -1;
 	if (json_member(obj, "max_pods"))
 		n->max_pods = (int)v;
+	/* kube-proxy sets nf_conntrack_max = max(maxPerCore x cores, min) with
+	 * maxPerCore 32768 and min 131072 (cmd/kube-proxy getConntrackMax). */
+	v = 32768 * ((n->cpu_m + 999) / 1000);
+	n->conntrack_max = (uint32_t)(v > 131072 ? (v > UINT32_MAX ? UINT32_MAX : v) : 131072);
+	if (json_get_int(x->doc, obj, path, "conntrack_max", 1, UINT32_MAX, &v, x->e) < 0)
+		return -1;
+	if (json_member(obj, "conntrack_max"))
+		n->conntrack_max = (uint32_t)v;
 	return 0;
 }
 
@@ -315,9 +323,11 @@ static void node_tmpl_free(struct node *n)
 static int read_nodes(struct ctx *x, const cJSON *root)
 {
 	static const char *const NODE_KEYS[] = { "name", "zone", "labels", "generate", "cpu_m",
-		"memory_mi", "max_pods", "allocated_cpu_m", "allocated_memory_mi", "taints", NULL };
+		"memory_mi", "max_pods", "allocated_cpu_m", "allocated_memory_mi", "taints",
+		"conntrack_max", NULL };
 	static const char *const GEN_KEYS[] = { "count", "prefix", "zones", "labels", "cpu_m",
-		"memory_mi", "max_pods", "allocated_cpu_m", "allocated_memory_mi", "taints", NULL };
+		"memory_mi", "max_pods", "allocated_cpu_m", "allocated_memory_mi", "taints",
+		"conntrack_max", NULL };
 	const cJSON *arr = json_member(root, "nodes"), *it;
 	char p[PATH], q[PATH], r[PATH];
 	int i = 0, rc = 0;
@@ -855,10 +865,39 @@ static int parse_cidr(const char *s, uint32_t *base, int *prefix)
 	return 0;
 }
 
+/* Connections versus requests: a connection carries `requests` requests
+ * (rounded, at least 1) to the endpoint chosen when it opened, with
+ * `think_time_ms` between a response and the next request, as HTTP
+ * keep-alive or gRPC do over L4 balancing; `flow_bytes` per request. */
+static int read_client_traffic(struct ctx *x, const cJSON *it, const char *p, struct client *cl)
+{
+	double one = 1, zero = 0;
+	char msg[100];
+	int r;
+
+	dist_set(&cl->requests, DIST_CONST, &one, msg, sizeof msg);
+	dist_set(&cl->think_ms, DIST_CONST, &zero, msg, sizeof msg);
+	if ((r = read_dist(x, it, p, "requests", &cl->requests)) < 0 ||
+	    read_dist(x, it, p, "think_time_ms", &cl->think_ms) < 0)
+		return -1;
+	if (r == 1 && cl->requests.kind == DIST_CONST && cl->requests.p[0] < 0.5) {
+		char q[PATH];
+
+		json_path_join(q, sizeof q, p, "requests");
+		return jdoc_error(x->doc, json_member(it, "requests"), q, x->e,
+				  "a connection carries at least 1 request");
+	}
+	cl->keepalive = !(cl->requests.kind == DIST_CONST && lround(cl->requests.p[0]) == 1);
+	if ((r = read_dist(x, it, p, "flow_bytes", &cl->bytes)) < 0)
+		return -1;
+	cl->has_bytes = r == 1;
+	return 0;
+}
+
 static int read_clients(struct ctx *x, const cJSON *root)
 {
 	static const char *const KEYS[] = { "name", "service", "location", "count", "cidr",
-		"arrival", NULL };
+		"arrival", "requests", "think_time_ms", "flow_bytes", NULL };
 	static const char *const ARR_KEYS[] = { "process", "rate_per_s", NULL };
 	static const char *const LOCATIONS[] = { "external", NULL };
 	static const char *const PROCESSES[] = { "poisson", NULL };
@@ -936,6 +975,8 @@ static int read_clients(struct ctx *x, const cJSON *root)
 		if (json_get_number(x->doc, av, q, "rate_per_s", 0, DBL_MAX, &cl->rate_per_s, x->e) <= 0)
 			return err_is_set(x->e) ? -1
 				: jdoc_error(x->doc, av, q, x->e, "missing required key 'rate_per_s'");
+		if (read_client_traffic(x, it, p, cl) < 0)
+			return -1;
 		if (cl->rate_per_s <= 0) {
 			char r[PATH];
 
@@ -950,39 +991,82 @@ static int read_clients(struct ctx *x, const cJSON *root)
 	return 0;
 }
 
-static int read_misc(struct ctx *x, const cJSON *root)
+static int read_proxy(struct ctx *x, const cJSON *v)
 {
-	static const char *const PROXY_KEYS[] = { "mode", NULL };
-	static const char *const PROXY_MODES[] = { "iptables", "nftables", NULL };
-	static const char *const NET_KEYS[] = { "latency_ms", NULL };
-	static const char *const LAT_KEYS[] = { "same_node", "same_zone", "cross_zone", NULL };
-	const cJSON *v;
+	static const char *const KEYS[] = { "mode", "snat_port_range", "time_wait_s", "snat_cost_ms",
+		NULL };
+	static const char *const MODES[] = { "iptables", "nftables", NULL };
+	struct proxy_spec *ps = &x->c->proxy;
+	const cJSON *r;
 	int mode = PROXY_IPTABLES;
 
-	if ((v = json_member(root, "proxy")) != NULL) {
-		if (json_check_object(x->doc, v, "proxy", PROXY_KEYS, x->e) < 0 ||
-		    json_get_enum(x->doc, v, "proxy", "mode", PROXY_MODES, &mode, x->e) < 0)
-			return -1;
-		x->c->proxy = (enum proxy_mode)mode;
-	}
-	if ((v = json_member(root, "network")) != NULL) {
-		const cJSON *l;
+	if (json_check_object(x->doc, v, "proxy", KEYS, x->e) < 0 ||
+	    json_get_enum(x->doc, v, "proxy", "mode", MODES, &mode, x->e) < 0 ||
+	    json_get_number(x->doc, v, "proxy", "time_wait_s", 0, 86400, &ps->time_wait_s, x->e) < 0 ||
+	    json_get_number(x->doc, v, "proxy", "snat_cost_ms", 0, 60000, &ps->snat_cost_ms, x->e) < 0)
+		return -1;
+	ps->mode = (enum proxy_mode)mode;
+	if ((r = json_member(v, "snat_port_range")) != NULL) {
+		const cJSON *lo = cJSON_GetArrayItem(r, 0), *hi = cJSON_GetArrayItem(r, 1);
 
-		if (json_check_object(x->doc, v, "network", NET_KEYS, x->e) < 0)
-			return -1;
-		if ((l = json_member(v, "latency_ms")) != NULL) {
-			struct latency_spec *ls = &x->c->latency;
-
-			if (json_check_object(x->doc, l, "network.latency_ms", LAT_KEYS, x->e) < 0 ||
-			    json_get_number(x->doc, l, "network.latency_ms", "same_node", 0, 60000,
-					    &ls->same_node, x->e) < 0 ||
-			    json_get_number(x->doc, l, "network.latency_ms", "same_zone", 0, 60000,
-					    &ls->same_zone, x->e) < 0 ||
-			    json_get_number(x->doc, l, "network.latency_ms", "cross_zone", 0, 60000,
-					    &ls->cross_zone, x->e) < 0)
-				return -1;
-		}
+		if (!cJSON_IsArray(r) || cJSON_GetArraySize(r) != 2 || !cJSON_IsNumber(lo) ||
+		    !cJSON_IsNumber(hi) || lo->valuedouble != (int)lo->valuedouble ||
+		    hi->valuedouble != (int)hi->valuedouble || lo->valuedouble < 1 ||
+		    hi->valuedouble > 65535 || lo->valuedouble > hi->valuedouble)
+			return jdoc_error(x->doc, r, "proxy.snat_port_range", x->e,
+					  "expected [first, last] ports with 1 <= first <= last <= 65535");
+		ps->snat_port_lo = (uint32_t)lo->valuedouble;
+		ps->snat_port_hi = (uint32_t)hi->valuedouble;
 	}
+	return 0;
+}
+
+static int read_network(struct ctx *x, const cJSON *v)
+{
+	static const char *const KEYS[] = { "latency_ms", "jitter_ms", "cross_zone_cost_per_gb", NULL };
+	static const char *const LAT_KEYS[] = { "lb_to_node", "same_node", "same_zone", "cross_zone",
+		NULL };
+	static const char *const P = "network.latency_ms";
+	struct latency_spec *ls = &x->c->latency;
+	const cJSON *l;
+	int r;
+
+	if (json_check_object(x->doc, v, "network", KEYS, x->e) < 0 ||
+	    json_get_number(x->doc, v, "network", "cross_zone_cost_per_gb", 0, 1000,
+			    &ls->cross_zone_cost_per_gb, x->e) < 0)
+		return -1;
+	if ((r = read_dist(x, v, "network", "jitter_ms", &ls->jitter_ms)) < 0)
+		return -1;
+	ls->has_jitter = r == 1;
+	if ((l = json_member(v, "latency_ms")) == NULL)
+		return 0;
+	if (json_check_object(x->doc, l, P, LAT_KEYS, x->e) < 0 ||
+	    json_get_number(x->doc, l, P, "lb_to_node", 0, 60000, &ls->lb_to_node, x->e) < 0 ||
+	    json_get_number(x->doc, l, P, "same_node", 0, 60000, &ls->same_node, x->e) < 0 ||
+	    json_get_number(x->doc, l, P, "same_zone", 0, 60000, &ls->same_zone, x->e) < 0 ||
+	    json_get_number(x->doc, l, P, "cross_zone", 0, 60000, &ls->cross_zone, x->e) < 0)
+		return -1;
+	return 0;
+}
+
+static int read_misc(struct ctx *x, const cJSON *root)
+{
+	const cJSON *v;
+
+	/* MASQUERADE of forwarded traffic keeps the client's port when the
+	 * tuple is unique and otherwise picks from 1024-65535 for ports >= 1024
+	 * (net/netfilter/nf_nat_core.c), so a (node, backend) pair holds at most
+	 * 64,512 connections; TIME_WAIT entries keep theirs for
+	 * nf_conntrack_tcp_timeout_time_wait = 120 s
+	 * (Documentation/networking/nf_conntrack-sysctl.rst). */
+	x->c->proxy = (struct proxy_spec){ .mode = PROXY_IPTABLES, .snat_port_lo = 1024,
+					   .snat_port_hi = 65535, .time_wait_s = 120 };
+	/* AWS bills $0.01/GB in each direction between zones of a region. */
+	x->c->latency.cross_zone_cost_per_gb = 0.02;
+	if ((v = json_member(root, "proxy")) != NULL && read_proxy(x, v) < 0)
+		return -1;
+	if ((v = json_member(root, "network")) != NULL && read_network(x, v) < 0)
+		return -1;
 	return 0;
 }
 

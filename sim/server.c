@@ -10,7 +10,10 @@ static inline uint32_t *next_of(struct pool *flows, uint32_t f)
 
 static inline void integrate(struct server *sv, double now)
 {
-	sv->busy_area += sv->busy * (now - sv->last_t);
+	double dt = now - sv->last_t;
+
+	sv->busy_area += sv->busy * dt;
+	sv->queue_area += sv->qlen * dt;
 	sv->last_t = now;
 }
 
@@ -27,6 +30,7 @@ void server_init(struct server *sv, int concurrency, int queue_limit,
 	sv->qhead = sv->qtail = POOL_NONE;
 	sv->last_t = 0;
 	sv->busy_area = 0;
+	sv->queue_area = 0;
 }
 
 void server_fini(struct server *sv)
@@ -43,6 +47,7 @@ int server_arrive(struct server *sv, struct pool *flows, uint32_t f, double now)
 	}
 	if (sv->qlen >= sv->qlimit)
 		return SERVER_FULL;
+	integrate(sv, now);
 	*next_of(flows, f) = POOL_NONE;
 	if (sv->qlen++ == 0)
 		sv->qhead = f;
@@ -62,6 +67,7 @@ uint32_t server_depart(struct server *sv, struct pool *flows, double now)
 		sv->busy--;
 		return POOL_NONE;
 	}
+	integrate(sv, now);
 	f = sv->qhead;
 	sv->qhead = *next_of(flows, f);
 	if (--sv->qlen == 0)
@@ -73,9 +79,15 @@ void server_reset_busy(struct server *sv, double now)
 {
 	sv->last_t = now;
 	sv->busy_area = 0;
+	sv->queue_area = 0;
 }
 
 double server_busy_area(const struct server *sv, double now)
 {
 	return sv->busy_area + sv->busy * (now - sv->last_t);
+}
+
+double server_queue_area(const struct server *sv, double now)
+{
+	return sv->queue_area + sv->qlen * (now - sv->last_t);
 }

@@ -1,11 +1,15 @@
 /* sim — event handlers of the flow path and the run loop (see sim.h).
  *
- * Event kinds: ARRIVAL (a = client group) reschedules itself; DONE
- * (a = pod, b = flow record) frees a worker; WARMUP resets busy-time
- * integration so utilization covers the measured period only. Only flows
- * that arrive after warm-up are counted, and each counted flow is in exactly
- * one of: completed, dropped, in flight — checked after every event in test
- * builds and at the end of every run. */
+ * A flow is a connection carrying one or more requests to the endpoint
+ * chosen when it opened (L4 balancing of keep-alive or gRPC traffic).
+ * Event kinds: ARRIVAL (a = client group) opens a connection and
+ * reschedules itself; DONE (a = pod, b = flow record) ends a request and
+ * frees a worker; THINK (a = pod, b = flow) sends a connection's next
+ * request; WARMUP restarts busy-time integration and peak tracking so they
+ * cover the measured period only. Only connections that open after warm-up
+ * are counted, and each counted one is in exactly one of: completed,
+ * dropped, in flight — checked after every event in test builds and at the
+ * end of every run. */
 #include "ktsim/sim.h"
 
 #include <math.h>
@@ -15,25 +19,27 @@
 #include "ktsim/err.h"
 #include "ktsim/lb.h"
 #include "ktsim/mem.h"
+#include "ktsim/nat.h"
 #include "ktsim/pool.h"
 #include "ktsim/proxy.h"
 #include "ktsim/server.h"
 
-enum { EV_ARRIVAL, EV_DONE, EV_WARMUP };
+enum { EV_ARRIVAL, EV_DONE, EV_THINK, EV_WARMUP };
 
 enum { F_MEASURED = 1, F_HOP2 = 2, F_SNAT = 4, F_CROSS_ZONE = 8 };
 
-/* A flow in flight. `next` must come first (server.h queue link). */
+/* A connection in flight. `next` must come first (server.h queue link). */
 struct flow {
 	uint32_t next;
 	uint32_t svc, ep, pod, node;
-	uint32_t client_ip;
+	uint32_t client, client_ip;
 	uint32_t flags;
-	double t0;
+	uint32_t remaining;   /* requests still to send, this one included */
+	double t_req;         /* when the current request was sent */
 };
 
 struct client_rt {
-	struct rng arrivals, addrs;
+	struct rng arrivals, addrs, traffic, jitter;
 	double mean_gap_s;
 	uint32_t svc;
 };
@@ -47,6 +53,8 @@ struct sim {
 	struct lb *lbs;             /* by service */
 	struct proxy_svc *psvc;     /* by service */
 	struct client_rt *clients;
+	struct nat nat;
+	int *pod_node;              /* by pod */
 	double warmup_s;
 	struct metrics m;
 };
@@ -69,21 +77,66 @@ static void start_service(struct sim *s, uint32_t pod, uint32_t f, double now)
 	engine_schedule(s->eng, now + server_service_s(&s->servers[pod]), EV_DONE, pod, f);
 }
 
+/* A counted connection leaves the system (completed or dropped). */
+static void close_flow(struct sim *s, uint32_t f, double now)
+{
+	struct flow *fl = pool_at(&s->flows, f);
+
+	nat_close(&s->nat, now, fl->node, fl->pod, fl->flags & F_SNAT);
+	if (fl->flags & F_MEASURED)
+		s->m.svc[fl->svc].in_flight--;
+	pool_put(&s->flows, f);
+}
+
+/* Send the current request of flow f to its pod at time now. Returns 0, or
+ * -1 when the pod's queue is full (the caller drops the connection). */
+static int send_request(struct sim *s, uint32_t f, double now)
+{
+	struct flow *fl = pool_at(&s->flows, f);
+	uint32_t pod = fl->pod;
+	int measured = fl->flags & F_MEASURED;
+	struct svc_stats *ss = &s->m.svc[fl->svc];
+	int r;
+
+	fl->t_req = now;
+	r = server_arrive(&s->servers[pod], &s->flows, f, now);
+	if (measured) {
+		ss->requests++;
+		ss->eps[fl->ep].requests++;
+	}
+	if (r == SERVER_FULL) {
+		if (measured) {
+			ss->req_refused++;
+			ss->eps[fl->ep].dropped++;
+		}
+		return -1;
+	}
+	if (r == SERVER_START) {
+		if (measured)
+			welford_add(&ss->wait, 0);
+		start_service(s, pod, f, now);
+	} else if (measured) {
+		ss->waited++;
+	}
+	return 0;
+}
+
 static void on_arrival(struct engine *eng, const struct event *ev, void *ctx)
 {
 	struct sim *s = ctx;
 	struct client_rt *cl = &s->clients[ev->a];
 	const struct cluster *c = s->c;
+	const struct client *spec = &c->clients[ev->a];
 	double now = ev->time;
 	struct svc_stats *ss = &s->m.svc[cl->svc];
 	int measured = now >= s->warmup_s;
-	int node, ep, snat = 0, pod;
+	int node, ep, snat = 0, pod, nr, pod_node;
 	uint32_t f, addr;
 	struct flow *fl;
 
 	engine_schedule(eng, now + cl->mean_gap_s * rng_exp1(&cl->arrivals), EV_ARRIVAL,
 			ev->a, 0);
-	addr = c->clients[ev->a].cidr_base + rng_below(&cl->addrs, c->clients[ev->a].count);
+	addr = spec->cidr_base + rng_below(&cl->addrs, spec->count);
 	if (measured)
 		ss->offered++;
 	node = lb_pick(&s->lbs[cl->svc]);
@@ -102,6 +155,20 @@ static void on_arrival(struct engine *eng, const struct event *ev, void *ctx)
 		return;
 	}
 	pod = c->services[cl->svc].eps[ep];
+	pod_node = s->pod_node[pod];
+	nat_expire(&s->nat, now);
+	switch (nat_admit(&s->nat, (uint32_t)node, (uint32_t)pod, snat)) {
+	case NAT_CONNTRACK_FULL:
+		if (measured)
+			drop(ss, node, DROP_CONNTRACK_FULL);
+		return;
+	case NAT_SNAT_EXHAUSTED:
+		if (measured)
+			drop(ss, node, DROP_SNAT_PORTS_EXHAUSTED);
+		return;
+	default:
+		break;
+	}
 	f = pool_get(&s->flows);
 	KS_ASSERT(f != POOL_NONE);
 	fl = pool_at(&s->flows, f);
@@ -109,16 +176,19 @@ static void on_arrival(struct engine *eng, const struct event *ev, void *ctx)
 	fl->ep = (uint32_t)ep;
 	fl->pod = (uint32_t)pod;
 	fl->node = (uint32_t)node;
+	fl->client = ev->a;
 	fl->client_ip = addr;
-	fl->t0 = now;
 	fl->flags = (measured ? F_MEASURED : 0) | (snat ? F_SNAT : 0);
-	if (c->pods[pod].node != node) {
+	nr = spec->keepalive ? (int)lround(dist_sample(&spec->requests, &cl->traffic)) : 1;
+	fl->remaining = nr < 1 ? 1 : (uint32_t)nr;
+	if (pod_node != node) {
 		fl->flags |= F_HOP2;
-		if (c->nodes[c->pods[pod].node].zone != c->nodes[node].zone)
+		if (c->nodes[pod_node].zone != c->nodes[node].zone)
 			fl->flags |= F_CROSS_ZONE;
 	}
 	if (measured) {
 		ss->routed++;
+		ss->in_flight++;
 		ss->eps[ep].flows++;
 		if (fl->flags & F_HOP2) {
 			ss->hops2++;
@@ -131,42 +201,36 @@ static void on_arrival(struct engine *eng, const struct event *ev, void *ctx)
 		if (fl->flags & F_CROSS_ZONE)
 			ss->cross_zone++;
 	}
-	switch (server_arrive(&s->servers[pod], &s->flows, f, now)) {
-	case SERVER_START:
-		start_service(s, (uint32_t)pod, f, now);
-		break;
-	case SERVER_QUEUED:
-		break;
-	default: /* SERVER_FULL: the pod refuses; nothing holds state for it */
-		if (measured) {
+	if (send_request(s, f, now) < 0) {
+		/* The pod refused the connection's first request. */
+		if (measured)
 			drop(ss, node, DROP_QUEUE_FULL);
-			ss->eps[ep].dropped++;
-		}
-		pool_put(&s->flows, f);
-		return;
+		close_flow(s, f, now);
 	}
-	/* Conntrack entries on the entry node, and on the pod's node when
-	 * forwarded, for as long as the flow lives. */
-	if (++s->m.conntrack[node] > s->m.peak_conntrack[node] && measured)
-		s->m.peak_conntrack[node] = s->m.conntrack[node];
-	if (fl->flags & F_HOP2) {
-		int pn = c->pods[pod].node;
-
-		if (++s->m.conntrack[pn] > s->m.peak_conntrack[pn] && measured)
-			s->m.peak_conntrack[pn] = s->m.conntrack[pn];
-	}
-	if (measured)
-		ss->in_flight++;
 #ifdef KTSIM_CHECKS
 	check_balance(ss);
 #endif
 }
 
-static double hop_rtt_ms(const struct cluster *c, uint32_t flags)
+/* Network time of one request: the LB-to-node hop, the hop to the pod, an
+ * optional jitter per hop, and the masquerade cost. */
+static double network_ms(struct sim *s, const struct flow *fl)
 {
-	if (!(flags & F_HOP2))
-		return c->latency.same_node;
-	return (flags & F_CROSS_ZONE) ? c->latency.cross_zone : c->latency.same_zone;
+	const struct latency_spec *l = &s->c->latency;
+	double ms = l->lb_to_node;
+
+	if (!(fl->flags & F_HOP2))
+		ms += l->same_node;
+	else
+		ms += (fl->flags & F_CROSS_ZONE) ? l->cross_zone : l->same_zone;
+	if (fl->flags & F_SNAT)
+		ms += s->c->proxy.snat_cost_ms;
+	if (l->has_jitter) {
+		struct rng *r = &s->clients[fl->client].jitter;
+
+		ms += dist_sample(&l->jitter_ms, r) + dist_sample(&l->jitter_ms, r);
+	}
+	return ms;
 }
 
 static void on_done(struct engine *eng, const struct event *ev, void *ctx)
@@ -174,31 +238,71 @@ static void on_done(struct engine *eng, const struct event *ev, void *ctx)
 	struct sim *s = ctx;
 	uint32_t pod = ev->a, f = (uint32_t)ev->b, next;
 	struct flow *fl = pool_at(&s->flows, f);
+	const struct client *spec = &s->c->clients[fl->client];
 	double now = ev->time;
+	uint32_t svc = fl->svc;
 
-	(void)eng;
-	s->m.conntrack[fl->node]--;
-	if (fl->flags & F_HOP2)
-		s->m.conntrack[s->c->pods[pod].node]--;
 	if (fl->flags & F_MEASURED) {
 		struct svc_stats *ss = &s->m.svc[fl->svc];
-		double ms = (now - fl->t0) * 1e3 + hop_rtt_ms(s->c, fl->flags);
+		struct ep_stats *es = &ss->eps[fl->ep];
+		double ms = (now - fl->t_req) * 1e3 + network_ms(s, fl);
 
-		ss->completed++;
-		ss->in_flight--;
-		ss->nodes[fl->node].completed++;
-		ss->eps[fl->ep].completed++;
+		ss->req_completed++;
+		es->req_completed++;
 		welford_add(&ss->latency, ms);
+		welford_add(&es->latency, ms);
 		histo_add(&ss->latency_ms, ms);
-		histo_add(&ss->eps[fl->ep].latency_ms, ms);
-#ifdef KTSIM_CHECKS
-		check_balance(ss);
-#endif
+		histo_add(&es->latency_ms, ms);
+		if (spec->has_bytes) {
+			uint64_t b = (uint64_t)llround(dist_sample(&spec->bytes,
+								   &s->clients[fl->client].traffic));
+
+			ss->bytes += b;
+			es->bytes += b;
+			ss->nodes[fl->node].bytes += b;
+			if (fl->flags & F_CROSS_ZONE)
+				ss->cross_zone_bytes += b;
+		}
+		if (fl->remaining == 1) {
+			ss->completed++;
+			ss->nodes[fl->node].completed++;
+			es->completed++;
+		}
 	}
-	pool_put(&s->flows, f);
+	if (--fl->remaining > 0)
+		engine_schedule(eng, now + 1e-3 * dist_sample(&spec->think_ms,
+							      &s->clients[fl->client].traffic),
+				EV_THINK, pod, f);
+	else
+		close_flow(s, f, now);
 	next = server_depart(&s->servers[pod], &s->flows, now);
-	if (next != POOL_NONE)
+	if (next != POOL_NONE) {
+		struct flow *nf = pool_at(&s->flows, next);
+
+		if (nf->flags & F_MEASURED)
+			welford_add(&s->m.svc[nf->svc].wait, (now - nf->t_req) * 1e3);
 		start_service(s, pod, next, now);
+	}
+#ifdef KTSIM_CHECKS
+	check_balance(&s->m.svc[svc]);
+#else
+	(void)svc;
+#endif
+}
+
+/* A keep-alive connection sends its next request after thinking. */
+static void on_think(struct engine *eng, const struct event *ev, void *ctx)
+{
+	struct sim *s = ctx;
+	uint32_t f = (uint32_t)ev->b;
+	struct flow *fl = pool_at(&s->flows, f);
+
+	(void)eng;
+	if (send_request(s, f, ev->time) < 0) {
+		if (fl->flags & F_MEASURED)
+			drop(&s->m.svc[fl->svc], (int)fl->node, DROP_QUEUE_FULL);
+		close_flow(s, f, ev->time);
+	}
 }
 
 static void on_warmup(struct engine *eng, const struct event *ev, void *ctx)
@@ -208,11 +312,13 @@ static void on_warmup(struct engine *eng, const struct event *ev, void *ctx)
 	(void)eng;
 	for (int p = 0; p < s->c->npods; p++)
 		server_reset_busy(&s->servers[p], ev->time);
+	s->nat.measuring = 1;
 }
 
 struct sim *sim_create(const struct cluster *c, uint64_t seed, uint32_t replication)
 {
 	struct sim *s = ks_calloc(1, sizeof *s);
+	double rate = 0;
 	int *neps = ks_calloc((size_t)c->nservices + 1, sizeof *neps);
 	int *local = ks_calloc((size_t)c->nnodes, sizeof *local);
 
@@ -222,6 +328,7 @@ struct sim *sim_create(const struct cluster *c, uint64_t seed, uint32_t replicat
 	engine_set_horizon(s->eng, c->duration_s);
 	engine_on(s->eng, EV_ARRIVAL, on_arrival, s);
 	engine_on(s->eng, EV_DONE, on_done, s);
+	engine_on(s->eng, EV_THINK, on_think, s);
 	engine_on(s->eng, EV_WARMUP, on_warmup, s);
 	/* Flow records are capped only by 32-bit indexes; in-flight flows are
 	 * bounded by workers + queue limits anyway. */
@@ -230,6 +337,17 @@ struct sim *sim_create(const struct cluster *c, uint64_t seed, uint32_t replicat
 		neps[i] = c->services[i].neps;
 	metrics_init(&s->m, c->nservices, neps, c->nnodes, c->npods);
 	ks_free(neps);
+	for (int n = 0; n < c->nnodes; n++)
+		s->m.conntrack_max[n] = c->nodes[n].conntrack_max;
+	s->pod_node = ks_calloc((size_t)c->npods + 1, sizeof *s->pod_node);
+	for (int p = 0; p < c->npods; p++)
+		s->pod_node[p] = c->pods[p].node;
+	for (int i = 0; i < c->nclients; i++)
+		rate += c->clients[i].rate_per_s;
+	nat_init(&s->nat, c->nnodes, s->m.conntrack_max, s->pod_node,
+		 c->proxy.snat_port_hi - c->proxy.snat_port_lo + 1, c->proxy.time_wait_s,
+		 (size_t)fmin(rate * c->proxy.time_wait_s * 1.1, 1 << 26));
+	s->nat.measuring = c->warmup_s <= 0;
 
 	s->servers = ks_calloc((size_t)c->npods, sizeof *s->servers);
 	for (int p = 0; p < c->npods; p++) {
@@ -260,6 +378,8 @@ struct sim *sim_create(const struct cluster *c, uint64_t seed, uint32_t replicat
 
 		rng_init(&cl->arrivals, rng_derive(seed, replication, STREAM_ARRIVAL, (uint64_t)i));
 		rng_init(&cl->addrs, rng_derive(seed, replication, STREAM_CLIENT_IP, (uint64_t)i));
+		rng_init(&cl->traffic, rng_derive(seed, replication, STREAM_TRAFFIC, (uint64_t)i));
+		rng_init(&cl->jitter, rng_derive(seed, replication, STREAM_JITTER, (uint64_t)i));
 		cl->mean_gap_s = 1.0 / c->clients[i].rate_per_s;
 		cl->svc = (uint32_t)c->clients[i].service;
 		engine_schedule(s->eng, cl->mean_gap_s * rng_exp1(&cl->arrivals),
@@ -286,6 +406,8 @@ void sim_destroy(struct sim *s)
 	for (int i = 0; i < s->c->nclients; i++) {
 		rng_fini(&s->clients[i].arrivals);
 		rng_fini(&s->clients[i].addrs);
+		rng_fini(&s->clients[i].traffic);
+		rng_fini(&s->clients[i].jitter);
 	}
 	ks_free(s->servers);
 	ks_free(s->proxy_rng);
@@ -293,6 +415,8 @@ void sim_destroy(struct sim *s)
 	ks_free(s->psvc);
 	ks_free(s->clients);
 	pool_fini(&s->flows);
+	nat_fini(&s->nat);
+	ks_free(s->pod_node);
 	metrics_fini(&s->m);
 	engine_destroy(s->eng);
 	ks_free(s);
@@ -325,9 +449,15 @@ int sim_run(struct sim *s, sim_tick_fn tick, void *ctx)
 	if (s->m.measured_s < 0)
 		s->m.measured_s = 0;
 	for (int p = 0; p < c->npods; p++) {
-		double cap = s->servers[p].conc * s->m.measured_s;
+		double cap = s->servers[p].conc * s->m.measured_s, now = engine_now(s->eng);
 
-		s->m.utilization[p] = cap > 0 ? server_busy_area(&s->servers[p], engine_now(s->eng)) / cap : 0;
+		s->m.utilization[p] = cap > 0 ? server_busy_area(&s->servers[p], now) / cap : 0;
+		s->m.queue_mean[p] = s->m.measured_s > 0
+			? server_queue_area(&s->servers[p], now) / s->m.measured_s : 0;
+	}
+	for (int n = 0; n < c->nnodes; n++) {
+		s->m.peak_conntrack[n] = s->nat.ct_peak[n];
+		s->m.peak_snat_ports[n] = s->nat.snat_peak[n];
 	}
 	for (int i = 0; i < c->nservices; i++)
 		check_balance(&s->m.svc[i]);

@@ -44,19 +44,6 @@ void welford_init(struct welford *w)
 	memset(w, 0, sizeof *w);
 }
 
-void welford_add(struct welford *w, double x)
-{
-	double d = x - w->mean;
-
-	w->n++;
-	w->mean += d / (double)w->n;
-	w->m2 += d * (x - w->mean);
-	if (w->n == 1 || x < w->min)
-		w->min = x;
-	if (w->n == 1 || x > w->max)
-		w->max = x;
-}
-
 void welford_merge(struct welford *dst, const struct welford *src)
 {
 	double na, nb, n, d;

@@ -52,7 +52,12 @@ static void scenario_should_apply_documented_defaults(void)
 	CU_ASSERT_EQUAL(strncmp(c->name, "ktsim-scn-", 10), 0); /* from the file name */
 	CU_ASSERT_EQUAL(c->seed, 1);
 	CU_ASSERT_EQUAL(c->warmup_s, 0);
-	CU_ASSERT_EQUAL(c->proxy, PROXY_IPTABLES);
+	CU_ASSERT_EQUAL(c->proxy.mode, PROXY_IPTABLES);
+	CU_ASSERT_EQUAL(c->proxy.snat_port_lo, 1024);
+	CU_ASSERT_EQUAL(c->proxy.snat_port_hi, 65535);
+	CU_ASSERT_DOUBLE_EQUAL(c->proxy.time_wait_s, 120, 1e-12);
+	CU_ASSERT_EQUAL(c->nodes[0].conntrack_max, 131072);
+	CU_ASSERT_EQUAL(c->clients[0].keepalive, 0);
 	CU_ASSERT_EQUAL(c->services[0].etp, POLICY_CLUSTER);
 	CU_ASSERT_EQUAL(c->services[0].lb.mode, LB_EVEN);
 	CU_ASSERT_EQUAL(c->services[0].lb.hc.enabled, 0);

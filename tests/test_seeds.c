@@ -291,7 +291,8 @@ static void seeds_should_match_mm1_sojourn(void)
 		" \"workloads\": [{\"name\": \"w\", \"replicas\": 1, \"labels\": {\"a\": \"b\"},"
 		"  \"server\": {\"concurrency\": 1, \"queue_limit\": 100000,"
 		"   \"service_time_ms\": {\"dist\": \"exp\", \"mean\": 1}}}],"
-		" \"services\": [{\"name\": \"s\", \"type\": \"NodePort\", \"selector\": {\"a\": \"b\"}}],"
+		" \"services\": [{\"name\": \"s\", \"type\": \"NodePort\", \"selector\": {\"a\": \"b\"},"
+		"  \"externalTrafficPolicy\": \"Local\"}],"
 		" \"clients\": [{\"name\": \"c\", \"service\": \"s\","
 		"  \"arrival\": {\"process\": \"poisson\", \"rate_per_s\": 500}}]}";
 	char path[] = "/tmp/ktsim-mm1-XXXXXX";

@@ -26,7 +26,7 @@
  * new stream never perturbs the others. */
 enum stream_kind {
 	STREAM_ARRIVAL = 1, STREAM_CLIENT_IP, STREAM_LB, STREAM_PROXY, STREAM_SERVICE,
-	STREAM_PLACEMENT,
+	STREAM_PLACEMENT, STREAM_TRAFFIC, STREAM_JITTER,
 };
 
 struct label {
@@ -54,6 +54,7 @@ struct node {
 	 * workloads not in the scenario); pods placed add their requests */
 	long long cpu_m, memory_mi, allocated_cpu_m, allocated_memory_mi;
 	int max_pods;         /* default 110 (kubelet --max-pods) */
+	uint32_t conntrack_max; /* nf_conntrack_max as kube-proxy sets it */
 	int ntaints;
 	struct taint *taints;
 };
@@ -148,13 +149,30 @@ struct service {
 struct client {
 	char *name;
 	int service;
-	double rate_per_s;    /* Poisson arrivals */
+	double rate_per_s;    /* Poisson arrivals of connections */
 	uint32_t count;       /* distinct client IPs */
 	uint32_t cidr_base;   /* first address, host order */
+	struct dist requests; /* requests per connection (rounded, >= 1) */
+	struct dist think_ms; /* gap between a response and the next request */
+	struct dist bytes;    /* bytes per request (request + response) */
+	int keepalive;        /* requests is not the constant 1 */
+	int has_bytes;
 };
 
 struct latency_spec {
-	double same_node, same_zone, cross_zone; /* round trip added by the hop, ms */
+	/* round trip added by each hop, ms: the LB (or the client) to the node it
+	 * picks, then the node to the pod (same node, same zone or another) */
+	double lb_to_node, same_node, same_zone, cross_zone;
+	struct dist jitter_ms;  /* added per hop traversed, when has_jitter */
+	int has_jitter;
+	double cross_zone_cost_per_gb;
+};
+
+struct proxy_spec {
+	enum proxy_mode mode;
+	uint32_t snat_port_lo, snat_port_hi; /* source ports for masquerade */
+	double time_wait_s;   /* conntrack linger after close */
+	double snat_cost_ms;  /* extra processing of a masqueraded flow */
 };
 
 struct cluster {
@@ -173,7 +191,7 @@ struct cluster {
 	int nservices;
 	struct client *clients;
 	int nclients;
-	enum proxy_mode proxy;
+	struct proxy_spec proxy;
 	struct latency_spec latency;
 };
 

@@ -22,19 +22,25 @@ enum drop_reason {
 };
 
 struct ep_stats {
-	uint64_t flows, completed, dropped;
+	uint64_t flows, completed, dropped;   /* connections */
+	uint64_t requests, req_completed, bytes;
+	struct welford latency;               /* per request, ms */
 	struct histo latency_ms;
 };
 
 struct node_stats {
 	uint64_t lb_flows, forwarded_out, snat_flows, dropped, completed;
+	uint64_t bytes;                       /* through this node */
 };
 
 struct svc_stats {
 	uint64_t offered, completed, dropped, in_flight;
 	uint64_t drops[DROP_NREASONS];
 	uint64_t routed, hops2, snat, cross_zone;
-	struct welford latency;
+	uint64_t requests, req_completed, req_refused; /* requests of counted connections */
+	uint64_t waited, bytes, cross_zone_bytes;
+	struct welford latency;     /* per request, ms */
+	struct welford wait;        /* queueing wait per request, ms */
 	struct histo latency_ms;
 	int neps;
 	struct ep_stats *eps;       /* by endpoint index */
@@ -47,8 +53,9 @@ struct svc_stats {
 struct metrics {
 	int nsvc, nnodes, npods;
 	struct svc_stats *svc;
-	uint32_t *conntrack, *peak_conntrack; /* by node: flows held now, peak */
+	uint32_t *peak_conntrack, *peak_snat_ports, *conntrack_max; /* by node */
 	double *utilization;        /* by pod, filled at the end */
+	double *queue_mean;         /* by pod: time-average queue length */
 	double measured_s;          /* simulated seconds after warm-up */
 	uint64_t events;
 	double wall_s;

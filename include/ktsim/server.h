@@ -3,8 +3,9 @@
  *
  * The queue threads through the flow records themselves (each queued record
  * starts with a `uint32_t next`), so a pod costs one cache line whatever its
- * queue_limit and memory is bounded by the flows in flight. Busy time is
- * integrated on every change of the busy count, for utilization.
+ * queue_limit and memory is bounded by the flows in flight. Busy workers
+ * and queue length are integrated over time on every change, for
+ * utilization and the time-average queue length.
  * Invariants: busy <= conc; qlen <= qlimit; qlen > 0 implies busy == conc.
  * Ownership: the server owns its random stream; the records belong to the
  * caller's pool. */
@@ -26,6 +27,7 @@ struct server {
 	uint32_t qlen, qlimit;
 	uint32_t qhead, qtail;      /* pool indexes, POOL_NONE when empty */
 	double last_t, busy_area;   /* busy-worker seconds since the last reset */
+	double queue_area;          /* waiting-flow seconds since the last reset */
 };
 
 /* Initialise with the pod's spec and stream seed. */
@@ -44,9 +46,11 @@ static inline double server_service_s(struct server *sv)
 {
 	return dist_sample(sv->service, &sv->rng) * 1e-3;
 }
-/* Restart busy-time integration at time now (end of warm-up). */
+/* Restart busy-time and queue integration at time now (end of warm-up). */
 void server_reset_busy(struct server *sv, double now);
 /* Busy-worker seconds integrated up to time now. */
 double server_busy_area(const struct server *sv, double now);
+/* Waiting-flow seconds (queue length integrated) up to time now. */
+double server_queue_area(const struct server *sv, double now);
 
 #endif

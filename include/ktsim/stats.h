@@ -24,7 +24,19 @@ struct welford {
 };
 
 void welford_init(struct welford *w);
-void welford_add(struct welford *w, double x);
+/* Add one sample (inline: it runs several times per flow). */
+static inline void welford_add(struct welford *w, double x)
+{
+	double d = x - w->mean;
+
+	w->n++;
+	w->mean += d / (double)w->n;
+	w->m2 += d * (x - w->mean);
+	if (w->n == 1 || x < w->min)
+		w->min = x;
+	if (w->n == 1 || x > w->max)
+		w->max = x;
+}
 /* Fold src into dst exactly as if dst had seen src's samples. */
 void welford_merge(struct welford *dst, const struct welford *src);
 /* Sample variance (n-1 denominator); 0 when n < 2. */

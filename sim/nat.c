@@ -1,0 +1,198 @@
+/* nat — conntrack tables, SNAT port pools and the TIME_WAIT queue (see nat.h).
+ *
+ * The pair table is open addressing with linear probing and backward-shift
+ * deletion (Knuth 6.4, Algorithm R), so no tombstones build up as pairs come
+ * and go; it doubles at 50% load. */
+#include "ktsim/nat.h"
+
+#include <string.h>
+
+#include "ktsim/err.h"
+#include "ktsim/mem.h"
+
+void nat_init(struct nat *t, int nnodes, const uint32_t *ct_max, const int *pod_node,
+	      uint32_t snat_ports, double linger_s, size_t expect_lingering)
+{
+	memset(t, 0, sizeof *t);
+	t->nnodes = nnodes;
+	t->ct = ks_calloc((size_t)nnodes, sizeof *t->ct);
+	t->ct_peak = ks_calloc((size_t)nnodes, sizeof *t->ct_peak);
+	t->ct_max = ks_calloc((size_t)nnodes, sizeof *t->ct_max);
+	memcpy(t->ct_max, ct_max, (size_t)nnodes * sizeof *ct_max);
+	t->snat_peak = ks_calloc((size_t)nnodes, sizeof *t->snat_peak);
+	t->pod_node = pod_node;
+	t->snat_ports = snat_ports;
+	t->linger_s = linger_s;
+	t->cap = 1024;
+	t->tab = ks_calloc(t->cap, sizeof *t->tab);
+	t->qcap = 1024;
+	while (t->qcap < expect_lingering && t->qcap < ((size_t)1 << 32))
+		t->qcap *= 2;
+	t->q = ks_malloc(t->qcap * sizeof *t->q);
+	/* Touch the steady-state queue now, so its page faults fall in set-up
+	 * rather than in the first linger period of the run. */
+	memset(t->q, 0, t->qcap * sizeof *t->q);
+}
+
+void nat_fini(struct nat *t)
+{
+	ks_free(t->ct);
+	ks_free(t->ct_peak);
+	ks_free(t->ct_max);
+	ks_free(t->snat_peak);
+	ks_free(t->tab);
+	ks_free(t->q);
+	memset(t, 0, sizeof *t);
+}
+
+static inline uint64_t pair_key(uint32_t node, uint32_t pod)
+{
+	return ((uint64_t)node << 32 | pod) + 1;
+}
+
+static inline size_t slot_of(const struct nat *t, uint64_t key)
+{
+	return (size_t)((key * 0x9e3779b97f4a7c15ULL) >> 20) & (t->cap - 1);
+}
+
+/* The slot holding key, or the empty slot where it would go. */
+static size_t find(const struct nat *t, uint64_t key)
+{
+	size_t i = slot_of(t, key);
+
+	while (t->tab[i].key != 0 && t->tab[i].key != key)
+		i = (i + 1) & (t->cap - 1);
+	return i;
+}
+
+static void grow(struct nat *t)
+{
+	struct nat_pair *old = t->tab;
+	size_t oldcap = t->cap;
+
+	t->cap *= 2;
+	t->tab = ks_calloc(t->cap, sizeof *t->tab);
+	for (size_t i = 0; i < oldcap; i++)
+		if (old[i].key)
+			t->tab[find(t, old[i].key)] = old[i];
+	ks_free(old);
+}
+
+/* Remove slot i, shifting later members of its probe run back. */
+static void erase(struct nat *t, size_t i)
+{
+	size_t j = i;
+
+	for (;;) {
+		j = (j + 1) & (t->cap - 1);
+		if (t->tab[j].key == 0)
+			break;
+		size_t home = slot_of(t, t->tab[j].key);
+		/* j's entry may move to i unless its home lies cyclically in (i, j]. */
+		if ((j > i && (home <= i || home > j)) || (j < i && home <= i && home > j)) {
+			t->tab[i] = t->tab[j];
+			i = j;
+		}
+	}
+	t->tab[i].key = 0;
+	t->tab[i].ports = 0;
+	t->used--;
+}
+
+uint32_t nat_ports(const struct nat *t, uint32_t node, uint32_t pod)
+{
+	const struct nat_pair *p = &t->tab[find(t, pair_key(node, pod))];
+
+	return p->key ? p->ports : 0;
+}
+
+static void release(struct nat *t, uint32_t node, uint32_t pod, int snat)
+{
+	uint32_t pn = (uint32_t)t->pod_node[pod];
+
+	KS_ASSERT(t->ct[node] > 0);
+	t->ct[node]--;
+	if (pn != node) {
+		KS_ASSERT(t->ct[pn] > 0);
+		t->ct[pn]--;
+	}
+	if (snat) {
+		size_t i = find(t, pair_key(node, pod));
+
+		KS_ASSERT(t->tab[i].key != 0 && t->tab[i].ports > 0);
+		if (--t->tab[i].ports == 0)
+			erase(t, i);
+	}
+}
+
+void nat_expire(struct nat *t, double now)
+{
+	while (t->qlen > 0 && t->q[t->qhead].t <= now) {
+		const struct nat_release *r = &t->q[t->qhead];
+
+		release(t, r->node_snat >> 1, r->pod, r->node_snat & 1);
+		t->qhead = (t->qhead + 1) & (t->qcap - 1);
+		t->qlen--;
+	}
+}
+
+static inline void peak(uint32_t *pk, uint32_t v, int measuring)
+{
+	if (measuring && v > *pk)
+		*pk = v;
+}
+
+int nat_admit(struct nat *t, uint32_t node, uint32_t pod, int snat)
+{
+	uint32_t pn = (uint32_t)t->pod_node[pod];
+	size_t i = 0;
+
+	if (t->ct[node] >= t->ct_max[node] || (pn != node && t->ct[pn] >= t->ct_max[pn]))
+		return NAT_CONNTRACK_FULL;
+	if (snat) {
+		uint64_t key = pair_key(node, pod);
+
+		i = find(t, key);
+		if (t->tab[i].key == 0) {
+			if (2 * (t->used + 1) > t->cap) {
+				grow(t);
+				i = find(t, key);
+			}
+			t->tab[i].key = key;
+			t->used++;
+		}
+		if (t->tab[i].ports >= t->snat_ports) {
+			if (t->tab[i].ports == 0)
+				erase(t, i);
+			return NAT_SNAT_EXHAUSTED;
+		}
+		peak(&t->snat_peak[node], ++t->tab[i].ports, t->measuring);
+	}
+	peak(&t->ct_peak[node], ++t->ct[node], t->measuring);
+	if (pn != node)
+		peak(&t->ct_peak[pn], ++t->ct[pn], t->measuring);
+	return NAT_OK;
+}
+
+void nat_close(struct nat *t, double now, uint32_t node, uint32_t pod, int snat)
+{
+	if (t->linger_s <= 0) {
+		release(t, node, pod, snat);
+		return;
+	}
+	if (t->qlen == t->qcap) {
+		/* Unwrap into a twice larger ring. */
+		struct nat_release *q = ks_malloc(2 * t->qcap * sizeof *q);
+		size_t first = t->qcap - t->qhead;
+
+		memcpy(q, t->q + t->qhead, first * sizeof *q);
+		memcpy(q + first, t->q, t->qhead * sizeof *q);
+		ks_free(t->q);
+		t->q = q;
+		t->qhead = 0;
+		t->qcap *= 2;
+	}
+	t->q[(t->qhead + t->qlen) & (t->qcap - 1)] =
+		(struct nat_release){ now + t->linger_s, node << 1 | (snat != 0), pod };
+	t->qlen++;
+}
