@@ -521,15 +521,20 @@ void results_print_summary(FILE *f, const struct cluster *c, const struct metric
 			maxshare = fmax(maxshare, fmax(ratio(ss->eps[i].flows, ss->routed),
 						       ss->expected_share[i]));
 		}
-		fprintf(f, "  %-*s  %-*s  %7s  %8s  %5s\n", pw, "POD", nw, "NODE", "SHARE", "EXPECTED",
-			"UTIL");
+		/* With keep-alive connections the request share is a column too. */
+		int keep = ss->requests != ss->routed;
+
+		fprintf(f, "  %-*s  %-*s  %7s  %8s  %s%5s\n", pw, "POD", nw, "NODE", "SHARE", "EXPECTED",
+			keep ? "REQ SHARE  " : "", "UTIL");
 		for (int i = 0; i < ss->neps; i++) {
 			const struct pod *p = &c->pods[svc->eps[i]];
 			double sh = ratio(ss->eps[i].flows, ss->routed);
 
-			fprintf(f, "  %-*s  %-*s  %6.2f%%  %7.2f%%  %4.0f%%  ", pw, p->name, nw,
-				c->nodes[p->node].name, 100 * sh, 100 * ss->expected_share[i],
-				100 * m->utilization[svc->eps[i]]);
+			fprintf(f, "  %-*s  %-*s  %6.2f%%  %7.2f%%  ", pw, p->name, nw,
+				c->nodes[p->node].name, 100 * sh, 100 * ss->expected_share[i]);
+			if (keep)
+				fprintf(f, "%8.2f%%  ", 100 * ratio(ss->eps[i].requests, ss->requests));
+			fprintf(f, "%4.0f%%  ", 100 * m->utilization[svc->eps[i]]);
 			bar(f, sh, maxshare, 30, utf8);
 			fputc('\n', f);
 		}
