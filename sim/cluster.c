@@ -163,7 +163,8 @@ const char *cluster_svc_type_name(enum svc_type t)
 
 const char *cluster_lb_mode_name(enum lb_mode m)
 {
-	static const char *const names[] = { "even", "round-robin", "direct" };
+	static const char *const names[LB_NMODES] = { "even", "round-robin", "direct", "weighted",
+		"only-nodes-with-pods", "l2", "bgp", "zonal", "hash" };
 	return names[m];
 }
 

@@ -734,12 +734,27 @@ static int read_workloads(struct ctx *x, const cJSON *root)
 	return 0;
 }
 
+/* A key that only applies to one mode is an error elsewhere, not ignored. */
+static int only_for(struct ctx *x, const cJSON *obj, const char *path, const char *key, int ok,
+		    const char *mode)
+{
+	char q[PATH];
+
+	if (ok || json_member(obj, key) == NULL)
+		return 0;
+	json_path_join(q, sizeof q, path, key);
+	return jdoc_error(x->doc, json_member(obj, key), q, x->e, "'%s' applies only to mode \"%s\"",
+			  key, mode);
+}
+
 static int read_lb(struct ctx *x, const cJSON *v, const char *p, struct lb_spec *lb)
 {
-	static const char *const KEYS[] = { "mode", "target", "healthCheck", NULL };
+	static const char *const KEYS[] = { "mode", "target", "healthCheck", "cross_zone",
+		"failover_s", NULL };
 	static const char *const HC_KEYS[] = { "interval_s", "timeout_s", "healthyThreshold",
 		"unhealthyThreshold", NULL };
-	static const char *const MODES[] = { "even", "round-robin", "direct", NULL };
+	static const char *const MODES[] = { "even", "round-robin", "direct", "weighted",
+		"only-nodes-with-pods", "l2", "bgp", "zonal", "hash", NULL };
 	const cJSON *hc, *tgt;
 	char q[PATH];
 	int mode = LB_EVEN;
@@ -764,6 +779,12 @@ static int read_lb(struct ctx *x, const cJSON *v, const char *p, struct lb_spec 
 		    find_node_ref(x, tgt, q, &lb->target) < 0)
 			return -1;
 	}
+	lb->failover_s = 10;
+	if (only_for(x, v, p, "cross_zone", lb->mode == LB_ZONAL, "zonal") < 0 ||
+	    only_for(x, v, p, "failover_s", lb->mode == LB_L2, "l2") < 0 ||
+	    json_get_bool(x->doc, v, p, "cross_zone", &lb->cross_zone, x->e) < 0 ||
+	    json_get_number(x->doc, v, p, "failover_s", 0, 3600, &lb->failover_s, x->e) < 0)
+		return -1;
 	hc = json_member(v, "healthCheck");
 	if (hc == NULL)
 		return 0;

@@ -132,14 +132,17 @@ static void on_arrival(struct engine *eng, const struct event *ev, void *ctx)
 	int measured = now >= s->warmup_s;
 	int node, ep, snat = 0, pod, nr, pod_node;
 	uint32_t f, addr;
+	uint16_t port;
 	struct flow *fl;
 
 	engine_schedule(eng, now + cl->mean_gap_s * rng_exp1(&cl->arrivals), EV_ARRIVAL,
 			ev->a, 0);
 	addr = spec->cidr_base + rng_below(&cl->addrs, spec->count);
+	/* the client's ephemeral port (Linux ip_local_port_range 32768-60999) */
+	port = (uint16_t)(32768 + rng_below(&cl->addrs, 28232));
 	if (measured)
 		ss->offered++;
-	node = lb_pick(&s->lbs[cl->svc]);
+	node = lb_pick(&s->lbs[cl->svc], addr, port);
 	if (node < 0) {
 		if (measured)
 			drop(ss, -1, DROP_LB_NO_HEALTHY_NODE);

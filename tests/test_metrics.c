@@ -205,9 +205,9 @@ static void lb_should_cycle_round_robin_and_skip_excluded_nodes(void)
 	c->nodes[1].labels.n = 1;
 	lb_init(&lb, c, 0, local, 1);
 	CU_ASSERT_EQUAL(lb.npool, 2);
-	CU_ASSERT_EQUAL(lb_pick(&lb), 0);
-	CU_ASSERT_EQUAL(lb_pick(&lb), 2);
-	CU_ASSERT_EQUAL(lb_pick(&lb), 0);
+	CU_ASSERT_EQUAL(lb_pick(&lb, 0, 0), 0);
+	CU_ASSERT_EQUAL(lb_pick(&lb, 0, 0), 2);
+	CU_ASSERT_EQUAL(lb_pick(&lb, 0, 0), 0);
 	lb_weights(&lb, 3, w);
 	CU_ASSERT_DOUBLE_EQUAL(w[1], 0, 1e-12);
 	CU_ASSERT_DOUBLE_EQUAL(w[2], 0.5, 1e-12);

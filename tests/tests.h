@@ -16,6 +16,7 @@ CU_ErrorCode suite_scenario(void);
 CU_ErrorCode suite_seeds(void);
 CU_ErrorCode suite_placement(void);
 CU_ErrorCode suite_capacity(void);
+CU_ErrorCode suite_dataplane(void);
 
 /* Add a suite named `name` with the NULL-terminated tests; returns the error. */
 struct test_case { const char *name; CU_TestFunc fn; };

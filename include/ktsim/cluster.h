@@ -122,7 +122,8 @@ struct pod {
 
 enum svc_type { SVC_CLUSTER_IP, SVC_NODE_PORT, SVC_LOAD_BALANCER };
 enum traffic_policy { POLICY_CLUSTER, POLICY_LOCAL };
-enum lb_mode { LB_EVEN, LB_ROUND_ROBIN, LB_DIRECT };
+enum lb_mode { LB_EVEN, LB_ROUND_ROBIN, LB_DIRECT, LB_WEIGHTED, LB_ONLY_NODES_WITH_PODS, LB_L2,
+	       LB_BGP, LB_ZONAL, LB_HASH, LB_NMODES };
 enum proxy_mode { PROXY_IPTABLES, PROXY_NFTABLES };
 
 struct health_check {
@@ -134,6 +135,8 @@ struct health_check {
 struct lb_spec {
 	enum lb_mode mode;
 	int target;           /* LB_DIRECT: a node id or LB_TARGET_EACH_NODE */
+	int cross_zone;       /* LB_ZONAL: spread over all nodes, not zones first */
+	double failover_s;    /* LB_L2: time to elect a new leader */
 	struct health_check hc;
 };
 

@@ -1,0 +1,206 @@
+/* dataplane: each external load balancer mode and data-plane rule checked
+ * against its defining property, end to end (scenario in, shares out).
+ * Shares are compared with 5 binomial standard errors of the routed flows. */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include <CUnit/CUnit.h>
+
+#include "ktsim/lb.h"
+#include "ktsim/scenario.h"
+#include "ktsim/sim.h"
+#include "tests.h"
+
+struct run {
+	struct cluster *c;
+	struct sim *s;
+	const struct svc_stats *ss;
+};
+
+/* Two zones: za holds node a (1 pod); zb holds b (2 pods) and c (none). */
+static const char LAYOUT[] =
+	"{\"duration_s\": 40, \"nodes\": [{\"name\": \"a\", \"zone\": \"za\"}, {\"name\": \"b\", \"zone\": \"zb\"},"
+	" {\"name\": \"c\", \"zone\": \"zb\"}],"
+	" \"workloads\": [{\"name\": \"w\", \"replicas\": 3, \"labels\": {\"app\": \"w\"}, \"pin\": [\"a\", \"b\", \"b\"],"
+	"  \"server\": {\"concurrency\": 64}}],"
+	" \"services\": [{\"name\": \"s\", \"type\": \"LoadBalancer\", \"selector\": {\"app\": \"w\"},"
+	"  \"externalTrafficPolicy\": \"Local\"}],"
+	" \"clients\": [{\"name\": \"c\", \"service\": \"s\", \"count\": 100000, \"cidr\": \"10.0.0.0/8\","
+	"  \"arrival\": {\"process\": \"poisson\", \"rate_per_s\": 1000}}]}";
+
+static void run(struct run *r, const char *const *sets, int nsets)
+{
+	char path[] = "/tmp/ktsim-dp-XXXXXX";
+	int fd = mkstemp(path);
+	struct err e;
+
+	CU_ASSERT_FATAL(fd >= 0);
+	CU_ASSERT_FATAL(write(fd, LAYOUT, sizeof LAYOUT - 1) == (ssize_t)(sizeof LAYOUT - 1));
+	close(fd);
+	err_init(&e);
+	if (scenario_load(&r->c, path, sets, nsets, &e) < 0)
+		err_print(stderr, &e);
+	unlink(path);
+	CU_ASSERT_FATAL(r->c != NULL);
+	r->s = sim_create(r->c, r->c->seed, 0);
+	sim_run(r->s, NULL, NULL);
+	r->ss = &sim_metrics(r->s)->svc[0];
+}
+
+static void done(struct run *r)
+{
+	sim_destroy(r->s);
+	cluster_destroy(r->c);
+}
+
+static double share(const struct run *r, int ep)
+{
+	return (double)r->ss->eps[ep].flows / (double)r->ss->routed;
+}
+
+static int near(double x, double p, uint64_t n)
+{
+	double tol = 5 * sqrt(p * (1 - p) / (double)n) + 1e-12;
+
+	if (fabs(x - p) <= tol)
+		return 1;
+	fprintf(stderr, "\n  %.5f vs %.5f (+- %.5f)\n", x, p, tol);
+	return 0;
+}
+
+static void assert_shares(const struct run *r, double a, double b, double c)
+{
+	const double want[3] = { a, b, c };
+
+	for (int i = 0; i < 3; i++) {
+		CU_ASSERT(near(share(r, i), want[i], r->ss->routed));
+		CU_ASSERT_DOUBLE_EQUAL(r->ss->expected_share[i], want[i], 1e-12);
+	}
+}
+
+/* GKE pods-per-node / TKE weighted balance: node weight = its ready pods, so
+ * every pod gets the same share under Local. */
+static void dataplane_should_give_equal_pod_shares_with_a_weighted_lb(void)
+{
+	const char *sets[] = { "loadBalancer={\"mode\": \"weighted\"}" };
+	struct run r;
+
+	run(&r, sets, 1);
+	assert_shares(&r, 1.0 / 3, 1.0 / 3, 1.0 / 3);
+	CU_ASSERT_EQUAL(r.ss->dropped, 0);
+	CU_ASSERT_EQUAL(r.ss->nodes[2].lb_flows, 0);
+	done(&r);
+}
+
+/* TKE only-bind-node-with-pod: the empty node is not a backend, even
+ * without health checks; nodes are still even, so 50/25/25. */
+static void dataplane_should_bind_only_nodes_with_pods(void)
+{
+	const char *sets[] = { "loadBalancer={\"mode\": \"only-nodes-with-pods\"}" };
+	struct run r;
+
+	run(&r, sets, 1);
+	assert_shares(&r, 0.5, 0.25, 0.25);
+	CU_ASSERT_EQUAL(r.ss->dropped, 0);
+	done(&r);
+}
+
+/* MetalLB L2: one leader node takes everything; under Local it is chosen
+ * among nodes with a ready endpoint, so nothing is dropped. */
+static void dataplane_should_send_everything_to_the_l2_leader(void)
+{
+	const char *sets[] = { "loadBalancer={\"mode\": \"l2\"}" };
+	struct run r;
+	int leaders = 0;
+
+	run(&r, sets, 1);
+	for (int n = 0; n < 3; n++) {
+		leaders += r.ss->nodes[n].lb_flows > 0;
+		if (r.ss->nodes[n].lb_flows > 0)
+			CU_ASSERT_EQUAL(r.ss->nodes[n].lb_flows, r.ss->offered);
+	}
+	CU_ASSERT_EQUAL(leaders, 1);
+	CU_ASSERT_EQUAL(r.ss->nodes[2].lb_flows, 0); /* no endpoint: never leader under Local */
+	CU_ASSERT_EQUAL(r.ss->dropped, 0);
+	done(&r);
+}
+
+/* MetalLB BGP: only nodes with a ready endpoint announce under Local; the
+ * router's ECMP hash spreads flows evenly over them. */
+static void dataplane_should_ecmp_over_announcing_nodes_with_bgp(void)
+{
+	const char *sets[] = { "loadBalancer={\"mode\": \"bgp\"}" };
+	struct run r;
+
+	run(&r, sets, 1);
+	assert_shares(&r, 0.5, 0.25, 0.25);
+	CU_ASSERT_EQUAL(r.ss->dropped, 0);
+	done(&r);
+}
+
+/* AWS NLB with cross-zone off: even over zones first; zb's half goes to its
+ * nodes b and c, and c has no pod (no health check): 1/4 dropped. With
+ * cross-zone on, nodes are even: 1/3 dropped. */
+static void dataplane_should_split_by_zone_first_without_cross_zone(void)
+{
+	const char *off[] = { "loadBalancer={\"mode\": \"zonal\"}" };
+	const char *on[] = { "loadBalancer={\"mode\": \"zonal\", \"cross_zone\": true}" };
+	struct run r;
+
+	run(&r, off, 1);
+	CU_ASSERT(near((double)r.ss->nodes[0].lb_flows / r.ss->offered, 0.5, r.ss->offered));
+	CU_ASSERT(near((double)r.ss->dropped / r.ss->offered, 0.25, r.ss->offered));
+	/* a: 1/2 of all, b's pods 1/8 each, of the 3/4 routed */
+	assert_shares(&r, 2.0 / 3, 1.0 / 6, 1.0 / 6);
+	done(&r);
+	run(&r, on, 1);
+	CU_ASSERT(near((double)r.ss->dropped / r.ss->offered, 1.0 / 3, r.ss->offered));
+	assert_shares(&r, 0.5, 0.25, 0.25);
+	done(&r);
+}
+
+/* Azure-style 5-tuple hash: the same client address and port always reach
+ * the same node; many clients spread evenly. */
+static void dataplane_should_stick_a_5_tuple_to_one_node_with_hash(void)
+{
+	const char *sets[] = { "loadBalancer={\"mode\": \"hash\", \"healthCheck\": {}}" };
+	struct run r;
+	int hits[3] = { 0, 0, 0 }, first;
+
+	run(&r, sets, 1);
+	assert_shares(&r, 0.5, 0.25, 0.25);
+	first = lb_pick(&(struct lb){ 0 }, 1, 1); /* empty pool */
+	CU_ASSERT_EQUAL(first, -1);
+	{
+		struct lb lb;
+		int local[3] = { 1, 2, 0 };
+
+		lb_init(&lb, r.c, 0, local, 1);
+		CU_ASSERT_EQUAL(lb.npool, 2);
+		for (uint32_t k = 0; k < 20000; k++) {
+			int n = lb_pick(&lb, 0x0a000000u + k, 40000);
+
+			CU_ASSERT_EQUAL_FATAL(n, lb_pick(&lb, 0x0a000000u + k, 40000));
+			hits[n]++;
+		}
+		CU_ASSERT(near(hits[0] / 20000.0, 0.5, 20000));
+		CU_ASSERT_EQUAL(hits[2], 0);
+		lb_fini(&lb);
+	}
+	done(&r);
+}
+
+CU_ErrorCode suite_dataplane(void)
+{
+	static const struct test_case cases[] = {
+		{ "dataplane_should_give_equal_pod_shares_with_a_weighted_lb", dataplane_should_give_equal_pod_shares_with_a_weighted_lb },
+		{ "dataplane_should_bind_only_nodes_with_pods", dataplane_should_bind_only_nodes_with_pods },
+		{ "dataplane_should_send_everything_to_the_l2_leader", dataplane_should_send_everything_to_the_l2_leader },
+		{ "dataplane_should_ecmp_over_announcing_nodes_with_bgp", dataplane_should_ecmp_over_announcing_nodes_with_bgp },
+		{ "dataplane_should_split_by_zone_first_without_cross_zone", dataplane_should_split_by_zone_first_without_cross_zone },
+		{ "dataplane_should_stick_a_5_tuple_to_one_node_with_hash", dataplane_should_stick_a_5_tuple_to_one_node_with_hash },
+		{ NULL, NULL },
+	};
+	return tests_add("dataplane", cases);
+}
