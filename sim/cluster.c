@@ -170,5 +170,6 @@ const char *cluster_lb_mode_name(enum lb_mode m)
 
 const char *cluster_proxy_name(enum proxy_mode m)
 {
-	return m == PROXY_NFTABLES ? "nftables" : "iptables";
+	static const char *const names[] = { "iptables", "nftables", "ipvs", "ebpf" };
+	return names[m];
 }

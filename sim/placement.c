@@ -1,40 +1,1010 @@
-/* placement — stand-in: pinned pods where `pin` says, the others round-robin
- * (pod i on node i mod nnodes), a DaemonSet one pod per node. */
+/* placement — a model of kube-scheduler's default profile, one pod at a time.
+ *
+ * Workloads are placed in file order, pod by pod; every pod sees the pods
+ * placed before it. Pinned pods (`pin`) bypass the scheduler as pods with
+ * spec.nodeName do, but count like any other pod afterwards. A DaemonSet gets
+ * one pod per node passing its nodeSelector and NoSchedule/NoExecute taints
+ * (with the controller's automatic tolerations, pkg/controller/daemon/util/
+ * daemonset_util.go AddOrUpdateDaemonPodTolerations; hostNetwork's
+ * network-unavailable one is not modelled), in node order; since v1.12 the
+ * default scheduler binds those pods, so a pod that does not fit stays
+ * Pending. The other pods run the scheduling cycle of pkg/scheduler/
+ * schedule_one.go over the plugins of pkg/scheduler/apis/config/v1/
+ * default_plugins.go (paths below under pkg/scheduler/framework/plugins):
+ *
+ * Filters: NodeUnschedulable and TaintToleration (tainttoleration/: a
+ * NoSchedule or NoExecute taint must be tolerated); NodeAffinity (nodeaffinity/:
+ * nodeSelector); NodeResourcesFit (noderesources/fit.go: requests of the
+ * pods there + allocated_* + this pod's <= allocatable, pods < max_pods);
+ * InterPodAffinity (interpodaffinity/filtering.go: this pod's required
+ * anti-affinity, existing pods' required anti-affinity against this pod, and
+ * required affinity with the first-replica exception); PodTopologySpread
+ * (podtopologyspread/filtering.go: count + selfMatch - min <= maxSkew for
+ * DoNotSchedule constraints, counting pods on nodes that pass the pod's
+ * nodeSelector and carry every constraint key — nodeAffinityPolicy Honor,
+ * nodeTaintsPolicy Ignore, the upstream defaults).
+ *
+ * Scores, each 0..100, times the default weights: TaintToleration x3
+ * (intolerable PreferNoSchedule taints, DefaultNormalizeScore reversed);
+ * NodeResourcesFit LeastAllocated x1 (noderesources/least_allocated.go, on
+ * non-zero requests: 100m / 200Mi for a pod requesting nothing);
+ * BalancedAllocation x1 (noderesources/balanced_allocation.go: 100 * (1 -
+ * |cpu - mem fraction| / 2) on real requests, skipped for BestEffort pods);
+ * InterPodAffinity x2 (interpodaffinity/scoring.go: weight x matching pods
+ * per domain, both this pod's preferred terms and existing pods' terms
+ * selecting it, min-max normalised); PodTopologySpread x2
+ * (podtopologyspread/scoring.go: sum of count * log(domains + 2) + maxSkew -
+ * 1 over ScheduleAnyway constraints, or the system defaults hostname/3 and
+ * zone/5 when the pod has no constraint at all (podtopologyspread/plugin.go),
+ * reversed against the maximum). NodeAffinity, VolumeBinding and
+ * ImageLocality score 0 for every node here (no preferred node affinity, no
+ * volumes, no image sizes). The highest total wins; ties go to a uniform
+ * pick (selectHost's reservoir) on the placement stream.
+ *
+ * Sampling (schedule_one.go numFeasibleNodesToFind, percentageOfNodesToScore
+ * unset): under 100 nodes every node is filtered; otherwise the search stops
+ * after max(5, 50 - nodes/125) percent of the nodes (at least 100) have
+ * passed, and the next pod's search starts where this one stopped
+ * (nextStartNodeIndex), over nodes in the zone-interleaved order of the
+ * scheduler cache's nodeTree. This is what keeps a 5,000-node cluster cheap.
+ *
+ * Cost: all label and selector matching happens once, up front. Every
+ * (anti-)affinity term and spread constraint becomes a `term`: matching pods
+ * per topology domain (topology values mapped to small ids per key), and each
+ * workload lists the terms its pods count in, so placing a pod is a few array
+ * increments and a pod's cycle is O(nodes examined). Default spreading
+ * selects only the workload's own pods: the ReplicaSet selector it is built
+ * from carries pod-template-hash (helper.DefaultSelector). */
 #include "ktsim/placement.h"
 
+#include <limits.h>
+#include <math.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "ktsim/err.h"
 #include "ktsim/mem.h"
+#include "ktsim/rng.h"
+
+#define MAX_SCORE 100            /* framework.MaxNodeScore */
+#define NONZERO_CPU_M 100        /* schedutil.DefaultMilliCPURequest */
+#define NONZERO_MEM_MI 200       /* schedutil.DefaultMemoryRequest */
+#define HARD_AFFINITY_WEIGHT 1   /* InterPodAffinityArgs default */
+#define MIN_FEASIBLE 100         /* minFeasibleNodesToFind */
+#define MIN_PERCENT 5            /* minFeasibleNodesPercentageToFind */
+#define HOSTNAME_KEY "kubernetes.io/hostname"
+#define ZONE_KEY "topology.kubernetes.io/zone"
+
+/* Pods matching one selector, per domain of one topology key. */
+struct term {
+	int key;
+	int *cnt;             /* per domain; allocated when first needed */
+	int total;            /* over every domain */
+	int dead;             /* its reader is placed: no longer counted */
+	const uint8_t *incl;  /* spread: nodes whose pods count; NULL: all */
+	int max_skew, hard, self, hostname; /* spread constraints only */
+	uint8_t *dom_ok;      /* DoNotSchedule: domains the minimum spans */
+	int min, nmin;        /* that minimum and how many domains hold it */
+};
+
+struct ivec {
+	int *v;
+	int n, cap;
+};
+
+struct nstate {
+	long long cap_cpu, cap_mem, req_cpu, req_mem, nz_cpu, nz_mem;
+	int max_pods, npods;
+	int hard_taints, soft_taints; /* has NoSchedule/NoExecute, PreferNoSchedule */
+};
+
+struct wstate {
+	int anti, aff;         /* terms: pods its (anti-)affinity selects, or -1 */
+	int own_anti, own_aff; /* terms: its own pods, by that term's key */
+	int spread, nspread;   /* its spread terms (the defaults when it has none) */
+	int nhard, nsoft;      /* DoNotSchedule and ScheduleAnyway ones among them */
+	int soft_all;          /* scored nodes must carry every ScheduleAnyway key */
+	int aff_self;          /* its labels match its own affinity selector */
+	int filter_aff, ipa;   /* InterPodAffinity filters, scores its pods */
+	uint64_t *lh, *sh;     /* label and nodeSelector pair hashes, sorted */
+	int nlh, nsh;
+	uint8_t *incl[2];      /* nodes counted by its DoNotSchedule, ScheduleAnyway terms */
+	struct ivec feeds;     /* terms its pods count in */
+	struct ivec sym;       /* (own term of another workload selecting it, weight);
+				* weight 0: required anti-affinity */
+};
+
+struct plc {
+	struct cluster *c;
+	struct rng rng;
+	const char **keys;     /* topology keys in use */
+	int nkeys;
+	int **dom, *ndom;      /* per key: domain of each node (-1: no label), count */
+	int *keyfull;          /* per key: every node has it */
+	int **stamp, gen;      /* per key and domain: last pod cycle that saw it */
+	uint64_t **nh;         /* per node: label pair hashes, sorted */
+	int *nnh;
+	struct nstate *ns;
+	int *order, next;      /* nodeTree order; nextStartNodeIndex */
+	struct term *terms;
+	int nterms, capterms;
+	struct wstate *ws;
+	/* per pod cycle, one slot per node */
+	uint8_t *ok, *ign;
+	int *feas;
+	long long *base, *taint, *ipa, *pts;
+	double *wt;
+};
+
+static void push(struct ivec *v, int x)
+{
+	if (v->n == v->cap) {
+		v->cap = v->cap ? 2 * v->cap : 4;
+		v->v = ks_realloc(v->v, (size_t)v->cap, sizeof *v->v);
+	}
+	v->v[v->n++] = x;
+}
+
+static uint64_t fnv(uint64_t h, const char *s)
+{
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 0x100000001b3ULL;
+	return (h ^ 0xff) * 0x100000001b3ULL; /* ends the string: "a","bc" != "ab","c" */
+}
+
+static uint64_t pair_hash(const char *k, const char *v)
+{
+	return fnv(fnv(0xcbf29ce484222325ULL, k), v);
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static uint64_t *hash_labels(const struct labels *l)
+{
+	uint64_t *h = ks_calloc((size_t)l->n + 1, sizeof *h);
+
+	for (int i = 0; i < l->n; i++)
+		h[i] = pair_hash(l->kv[i].key, l->kv[i].value);
+	qsort(h, (size_t)l->n, sizeof *h, cmp_u64);
+	return h;
+}
+
+/* Every hash of a is in b (both sorted): a quick reject before labels_match. */
+static int subset(const uint64_t *a, int na, const uint64_t *b, int nb)
+{
+	int j = 0;
+
+	for (int i = 0; i < na; i++) {
+		while (j < nb && b[j] < a[i])
+			j++;
+		if (j == nb || b[j] != a[i])
+			return 0;
+	}
+	return 1;
+}
+
+static int key_index(struct plc *p, const char *key)
+{
+	for (int k = 0; k < p->nkeys; k++)
+		if (strcmp(p->keys[k], key) == 0)
+			return k;
+	p->keys = ks_realloc(p->keys, (size_t)p->nkeys + 1, sizeof *p->keys);
+	p->keys[p->nkeys] = key;
+	return p->nkeys++;
+}
+
+/* Map each key's label values to domain ids 0..ndom-1, by open addressing. */
+static void build_domains(struct plc *p)
+{
+	struct dent { const char *v; int k, id; } *tab;
+	int nn = p->c->nnodes;
+	size_t cap = 16, i;
+
+	while (cap < 2 * (size_t)nn * (size_t)p->nkeys)
+		cap <<= 1;
+	tab = ks_calloc(cap, sizeof *tab);
+	p->dom = ks_calloc((size_t)p->nkeys, sizeof *p->dom);
+	p->ndom = ks_calloc((size_t)p->nkeys, sizeof *p->ndom);
+	p->keyfull = ks_calloc((size_t)p->nkeys, sizeof *p->keyfull);
+	p->stamp = ks_calloc((size_t)p->nkeys, sizeof *p->stamp);
+	for (int k = 0; k < p->nkeys; k++) {
+		p->dom[k] = ks_calloc((size_t)nn, sizeof **p->dom);
+		p->keyfull[k] = 1;
+		for (int n = 0; n < nn; n++) {
+			const char *v = labels_get(&p->c->nodes[n].labels, p->keys[k]);
+
+			if (v == NULL) {
+				p->dom[k][n] = -1;
+				p->keyfull[k] = 0;
+				continue;
+			}
+			i = pair_hash(p->keys[k], v) & (cap - 1);
+			while (tab[i].v && (tab[i].k != k || strcmp(tab[i].v, v) != 0))
+				i = (i + 1) & (cap - 1);
+			if (tab[i].v == NULL)
+				tab[i] = (struct dent){ v, k, p->ndom[k]++ };
+			p->dom[k][n] = tab[i].id;
+		}
+		p->stamp[k] = ks_calloc((size_t)p->ndom[k] + 1, sizeof **p->stamp);
+	}
+	ks_free(tab);
+}
+
+static int new_term(struct plc *p, const char *key)
+{
+	if (p->nterms == p->capterms) {
+		p->capterms = p->capterms ? 2 * p->capterms : 64;
+		p->terms = ks_realloc(p->terms, (size_t)p->capterms, sizeof *p->terms);
+	}
+	memset(&p->terms[p->nterms], 0, sizeof *p->terms);
+	p->terms[p->nterms].key = key_index(p, key);
+	p->terms[p->nterms].hostname = strcmp(key, HOSTNAME_KEY) == 0;
+	return p->nterms++;
+}
+
+static int *term_cnt(struct plc *p, struct term *t)
+{
+	if (t->cnt == NULL)
+		t->cnt = ks_calloc((size_t)p->ndom[t->key] + 1, sizeof *t->cnt);
+	return t->cnt;
+}
+
+/* Workloads whose labels contain every pair of sel, into m. */
+static void select_workloads(const struct plc *p, const struct labels *sel, struct ivec *m)
+{
+	uint64_t *h = hash_labels(sel);
+
+	m->n = 0;
+	for (int v = 0; v < p->c->nworkloads; v++)
+		if (subset(h, sel->n, p->ws[v].lh, p->ws[v].nlh) &&
+		    labels_match(sel, &p->c->workloads[v].labels))
+			push(m, v);
+	ks_free(h);
+}
+
+/* One (anti-)affinity term of w: a term counting the pods it selects (read
+ * by w) and one counting w's own pods (read by the pods it selects, for the
+ * symmetric checks of filtering.go and scoring.go). */
+static void add_affinity(struct plc *p, int w, const struct affinity_term *a, int anti,
+			 int *read, int *own, struct ivec *m)
+{
+	const struct workload *wl = &p->c->workloads[w];
+	int weight;
+
+	*read = *own = -1;
+	if (a->mode == AFFINITY_NONE)
+		return;
+	if (anti)
+		weight = a->mode == AFFINITY_REQUIRED ? 0 : -a->weight;
+	else
+		weight = a->mode == AFFINITY_REQUIRED ? HARD_AFFINITY_WEIGHT : a->weight;
+	*read = new_term(p, a->topology_key);
+	*own = new_term(p, a->topology_key);
+	push(&p->ws[w].feeds, *own);
+	select_workloads(p, a->selector.n ? &a->selector : &wl->labels, m);
+	for (int i = 0; i < m->n; i++) {
+		struct wstate *s = &p->ws[m->v[i]];
+
+		push(&s->feeds, *read);
+		push(&s->sym, *own);
+		push(&s->sym, weight);
+		if (!anti && m->v[i] == w)
+			p->ws[w].aff_self = 1;
+	}
+}
+
+static int node_selected(const struct plc *p, int w, int n)
+{
+	const struct wstate *s = &p->ws[w];
+
+	return s->nsh == 0 || (subset(s->sh, s->nsh, p->nh[n], p->nnh[n]) &&
+			       labels_match(&p->c->workloads[w].node_selector,
+					    &p->c->nodes[n].labels));
+}
+
+/* The nodes whose pods a group of spread terms counts (filtering.go and
+ * scoring.go: pass the nodeSelector, carry every key when required), or
+ * NULL when that is every node. */
+static uint8_t *inclusion(struct plc *p, int w, int hard, int all_keys)
+{
+	const struct wstate *s = &p->ws[w];
+	int need = s->nsh > 0;
+	uint8_t *incl;
+
+	for (int i = s->spread; i < s->spread + s->nspread; i++)
+		need |= all_keys && p->terms[i].hard == hard && !p->keyfull[p->terms[i].key];
+	if (!need)
+		return NULL;
+	incl = ks_calloc((size_t)p->c->nnodes, 1);
+	for (int n = 0; n < p->c->nnodes; n++) {
+		incl[n] = (uint8_t)node_selected(p, w, n);
+		for (int i = s->spread; i < s->spread + s->nspread; i++)
+			if (all_keys && p->terms[i].hard == hard && p->dom[p->terms[i].key][n] < 0)
+				incl[n] = 0;
+	}
+	return incl;
+}
+
+static void add_spread(struct plc *p, int w, struct ivec *m)
+{
+	const struct workload *wl = &p->c->workloads[w];
+	struct wstate *s = &p->ws[w];
+	int user = wl->nspread > 0;
+
+	s->spread = p->nterms;
+	if (!user) {
+		/* plugin.go systemDefaultConstraints: ScheduleAnyway, own pods */
+		static const struct { const char *key; int skew; } def[] = {
+			{ HOSTNAME_KEY, 3 }, { ZONE_KEY, 5 },
+		};
+
+		for (int i = 0; i < 2; i++) {
+			int t = new_term(p, def[i].key);
+
+			p->terms[t].max_skew = def[i].skew;
+			p->terms[t].self = 1;
+			push(&s->feeds, t);
+		}
+	}
+	for (int i = 0; i < wl->nspread; i++) {
+		const struct spread_constraint *sc = &wl->spread[i];
+		const struct labels *sel = sc->selector.n ? &sc->selector : &wl->labels;
+		int t = new_term(p, sc->topology_key);
+
+		p->terms[t].max_skew = sc->max_skew;
+		p->terms[t].hard = sc->when == SPREAD_DO_NOT_SCHEDULE;
+		p->terms[t].self = labels_match(sel, &wl->labels);
+		select_workloads(p, sel, m);
+		for (int j = 0; j < m->n; j++)
+			push(&p->ws[m->v[j]].feeds, t);
+	}
+	s->nspread = p->nterms - s->spread;
+	for (int i = s->spread; i < p->nterms; i++) {
+		s->nhard += p->terms[i].hard;
+		s->nsoft += !p->terms[i].hard;
+	}
+	s->soft_all = user;
+	for (int hard = 0; hard < 2; hard++) {
+		s->incl[hard] = inclusion(p, w, hard, user);
+		for (int i = s->spread; i < p->nterms; i++)
+			if (p->terms[i].hard == hard)
+				p->terms[i].incl = s->incl[hard];
+	}
+}
+
+/* nodeTree.list() (pkg/scheduler/backend/cache/node_tree.go): one node of
+ * each zone in turn, zones in order of first appearance. */
+static void node_order(struct plc *p)
+{
+	int nn = p->c->nnodes, nz = 0, k = 0;
+	int *rank, *cnt, *start, *fill;
+
+	for (int n = 0; n < nn; n++)
+		if (p->c->nodes[n].zone + 1 > nz)
+			nz = p->c->nodes[n].zone + 1;
+	rank = ks_calloc((size_t)nz, sizeof *rank);
+	cnt = ks_calloc((size_t)nz + 1, sizeof *cnt);
+	start = ks_calloc((size_t)nz + 1, sizeof *start);
+	fill = ks_calloc((size_t)nn, sizeof *fill);
+	for (int z = 0; z < nz; z++)
+		rank[z] = -1;
+	for (int n = 0; n < nn; n++) {
+		int z = p->c->nodes[n].zone;
+
+		KS_ASSERT(z >= 0);
+		if (rank[z] < 0)
+			rank[z] = k++;
+		cnt[rank[z] + 1]++;
+	}
+	for (int r = 0; r < k; r++)
+		start[r + 1] = start[r] + cnt[r + 1];
+	for (int n = 0; n < nn; n++)
+		fill[start[rank[p->c->nodes[n].zone]]++] = n;
+	for (int r = k; r > 0; r--)   /* start[r] is now the end of zone r */
+		start[r] = start[r - 1];
+	start[0] = 0;
+	k = 0;
+	for (int round = 0; k < nn; round++)
+		for (int r = 0; r < nz && k < nn; r++)
+			if (cnt[r + 1] > round)
+				p->order[k++] = fill[start[r] + round];
+	ks_free(rank);
+	ks_free(cnt);
+	ks_free(start);
+	ks_free(fill);
+}
+
+static void setup(struct plc *p)
+{
+	struct cluster *c = p->c;
+	int nn = c->nnodes, nw = c->nworkloads, maxspread = 2;
+	struct ivec m = { 0 };
+
+	key_index(p, HOSTNAME_KEY);
+	key_index(p, ZONE_KEY);
+	for (int w = 0; w < nw; w++) {
+		const struct workload *wl = &c->workloads[w];
+
+		if (wl->anti.mode != AFFINITY_NONE)
+			key_index(p, wl->anti.topology_key);
+		if (wl->aff.mode != AFFINITY_NONE)
+			key_index(p, wl->aff.topology_key);
+		for (int i = 0; i < wl->nspread; i++)
+			key_index(p, wl->spread[i].topology_key);
+		if (wl->nspread > maxspread)
+			maxspread = wl->nspread;
+	}
+	build_domains(p);
+	p->nh = ks_calloc((size_t)nn, sizeof *p->nh);
+	p->nnh = ks_calloc((size_t)nn, sizeof *p->nnh);
+	p->ns = ks_calloc((size_t)nn, sizeof *p->ns);
+	for (int n = 0; n < nn; n++) {
+		const struct node *nd = &c->nodes[n];
+		struct nstate *s = &p->ns[n];
+
+		p->nh[n] = hash_labels(&nd->labels);
+		p->nnh[n] = nd->labels.n;
+		*s = (struct nstate){ .cap_cpu = nd->cpu_m, .cap_mem = nd->memory_mi,
+			.req_cpu = nd->allocated_cpu_m, .req_mem = nd->allocated_memory_mi,
+			.nz_cpu = nd->allocated_cpu_m, .nz_mem = nd->allocated_memory_mi,
+			.max_pods = nd->max_pods };
+		for (int t = 0; t < nd->ntaints; t++) {
+			if (nd->taints[t].effect == TAINT_PREFER_NO_SCHEDULE)
+				s->soft_taints = 1;
+			else
+				s->hard_taints = 1;
+		}
+	}
+	p->order = ks_calloc((size_t)nn, sizeof *p->order);
+	node_order(p);
+	p->ws = ks_calloc((size_t)nw + 1, sizeof *p->ws);
+	for (int w = 0; w < nw; w++) {
+		p->ws[w].lh = hash_labels(&c->workloads[w].labels);
+		p->ws[w].nlh = c->workloads[w].labels.n;
+		p->ws[w].sh = hash_labels(&c->workloads[w].node_selector);
+		p->ws[w].nsh = c->workloads[w].node_selector.n;
+	}
+	for (int w = 0; w < nw; w++) {
+		const struct workload *wl = &c->workloads[w];
+		struct wstate *s = &p->ws[w];
+
+		add_affinity(p, w, &wl->anti, 1, &s->anti, &s->own_anti, &m);
+		add_affinity(p, w, &wl->aff, 0, &s->aff, &s->own_aff, &m);
+		/* A DaemonSet pod's required node affinity names one node, so its
+		 * spread constraints see one domain and always pass. */
+		if (wl->kind == WL_DEPLOYMENT)
+			add_spread(p, w, &m);
+	}
+	ks_free(m.v);
+	for (int w = 0; w < nw; w++) {
+		const struct workload *wl = &c->workloads[w];
+		struct wstate *s = &p->ws[w];
+
+		s->filter_aff = wl->anti.mode == AFFINITY_REQUIRED || wl->aff.mode == AFFINITY_REQUIRED;
+		s->ipa = wl->anti.mode == AFFINITY_PREFERRED || wl->aff.mode == AFFINITY_PREFERRED;
+		for (int i = 0; i < s->sym.n; i += 2) {
+			s->filter_aff |= s->sym.v[i + 1] == 0;
+			s->ipa |= s->sym.v[i + 1] != 0;
+		}
+	}
+	p->ok = ks_calloc((size_t)nn, 1);
+	p->ign = ks_calloc((size_t)nn, 1);
+	p->feas = ks_calloc((size_t)nn, sizeof *p->feas);
+	p->base = ks_calloc((size_t)nn, sizeof *p->base);
+	p->taint = ks_calloc((size_t)nn, sizeof *p->taint);
+	p->ipa = ks_calloc((size_t)nn, sizeof *p->ipa);
+	p->pts = ks_calloc((size_t)nn, sizeof *p->pts);
+	p->wt = ks_calloc((size_t)maxspread, sizeof *p->wt);
+}
+
+static void teardown(struct plc *p)
+{
+	for (int k = 0; k < p->nkeys; k++) {
+		ks_free(p->dom[k]);
+		ks_free(p->stamp[k]);
+	}
+	for (int n = 0; n < p->c->nnodes; n++)
+		ks_free(p->nh[n]);
+	for (int t = 0; t < p->nterms; t++) {
+		ks_free(p->terms[t].cnt);
+		ks_free(p->terms[t].dom_ok);
+	}
+	for (int w = 0; w < p->c->nworkloads; w++) {
+		struct wstate *s = &p->ws[w];
+
+		ks_free(s->lh);
+		ks_free(s->sh);
+		ks_free(s->incl[0]);
+		ks_free(s->incl[1]);
+		ks_free(s->feeds.v);
+		ks_free(s->sym.v);
+	}
+	ks_free(p->keys);
+	ks_free(p->dom);
+	ks_free(p->ndom);
+	ks_free(p->keyfull);
+	ks_free(p->stamp);
+	ks_free(p->nh);
+	ks_free(p->nnh);
+	ks_free(p->ns);
+	ks_free(p->order);
+	ks_free(p->terms);
+	ks_free(p->ws);
+	ks_free(p->ok);
+	ks_free(p->ign);
+	ks_free(p->feas);
+	ks_free(p->base);
+	ks_free(p->taint);
+	ks_free(p->ipa);
+	ks_free(p->pts);
+	ks_free(p->wt);
+}
+
+/* core/v1 Toleration.ToleratesTaint. */
+static int tolerates(const struct toleration *t, const struct taint *x)
+{
+	if (t->effect != TAINT_ANY && t->effect != x->effect)
+		return 0;
+	if (t->key[0] && strcmp(t->key, x->key) != 0)
+		return 0;
+	return t->op == TOL_EXISTS || strcmp(t->value, x->value) == 0;
+}
+
+/* The tolerations the DaemonSet controller adds to every pod it creates. */
+static int daemon_tolerates(const struct taint *x)
+{
+	static const char *const noexec[] = {
+		"node.kubernetes.io/not-ready", "node.kubernetes.io/unreachable", NULL,
+	};
+	static const char *const nosched[] = {
+		"node.kubernetes.io/disk-pressure", "node.kubernetes.io/memory-pressure",
+		"node.kubernetes.io/pid-pressure", "node.kubernetes.io/unschedulable", NULL,
+	};
+	const char *const *k = x->effect == TAINT_NO_EXECUTE ? noexec
+			       : x->effect == TAINT_NO_SCHEDULE ? nosched : NULL;
+
+	for (; k && *k; k++)
+		if (strcmp(*k, x->key) == 0)
+			return 1;
+	return 0;
+}
+
+/* TaintToleration: soft counts intolerable PreferNoSchedule taints (only
+ * tolerations with that effect or none count); otherwise 1 when a NoSchedule
+ * or NoExecute taint is not tolerated. */
+static int intolerable(const struct workload *wl, const struct node *nd, int soft)
+{
+	int bad = 0;
+
+	for (int i = 0; i < nd->ntaints; i++) {
+		const struct taint *x = &nd->taints[i];
+		int ok = 0;
+
+		if ((x->effect == TAINT_PREFER_NO_SCHEDULE) != soft)
+			continue;
+		for (int j = 0; j < wl->ntolerations && !ok; j++)
+			ok = (!soft || wl->tolerations[j].effect == TAINT_ANY ||
+			      wl->tolerations[j].effect == TAINT_PREFER_NO_SCHEDULE) &&
+			     tolerates(&wl->tolerations[j], x);
+		if (!ok && !soft && wl->kind == WL_DAEMONSET)
+			ok = daemon_tolerates(x);
+		if (!ok && !soft)
+			return 1;
+		bad += !ok;
+	}
+	return bad;
+}
+
+/* The static filters (nodeSelector, taints) into p->ok; returns the count. */
+static int eligible(struct plc *p, int w)
+{
+	const struct workload *wl = &p->c->workloads[w];
+	int count = 0;
+
+	for (int n = 0; n < p->c->nnodes; n++) {
+		p->ok[n] = (uint8_t)(node_selected(p, w, n) &&
+				     (!p->ns[n].hard_taints || !intolerable(wl, &p->c->nodes[n], 0)));
+		count += p->ok[n];
+	}
+	return count;
+}
+
+static void find_min(struct plc *p, struct term *t)
+{
+	t->min = INT_MAX;
+	t->nmin = 0;
+	for (int d = 0; d < p->ndom[t->key]; d++) {
+		if (!t->dom_ok[d])
+			continue;
+		if (t->cnt[d] < t->min) {
+			t->min = t->cnt[d];
+			t->nmin = 0;
+		}
+		t->nmin += t->cnt[d] == t->min;
+	}
+}
+
+/* A pod of w landed on n: count it in every term that selects it. */
+static void feed(struct plc *p, int w, int n)
+{
+	const struct ivec *f = &p->ws[w].feeds;
+
+	for (int i = 0; i < f->n; i++) {
+		struct term *t = &p->terms[f->v[i]];
+		int d = p->dom[t->key][n];
+
+		if (t->dead || d < 0 || (t->incl && !t->incl[n]))
+			continue;
+		term_cnt(p, t)[d]++;
+		t->total++;
+		/* counts only grow, so the minimum moves once all its domains have */
+		if (t->dom_ok && t->cnt[d] - 1 == t->min && --t->nmin == 0)
+			find_min(p, t);
+	}
+}
+
+static int count_at(const struct plc *p, int term, int n)
+{
+	const struct term *t = &p->terms[term];
+	int d = p->dom[t->key][n];
+
+	return d < 0 ? 0 : t->cnt[d];
+}
+
+/* interpodaffinity/filtering.go */
+static int affinity_fits(const struct plc *p, int w, int n)
+{
+	const struct workload *wl = &p->c->workloads[w];
+	const struct wstate *s = &p->ws[w];
+
+	if (wl->anti.mode == AFFINITY_REQUIRED && count_at(p, s->anti, n) > 0)
+		return 0;
+	if (wl->aff.mode == AFFINITY_REQUIRED) {
+		const struct term *t = &p->terms[s->aff];
+
+		/* a node without the key fails; with no matching pod anywhere, a pod
+		 * matching its own term may start the group */
+		if (p->dom[t->key][n] < 0 ||
+		    (count_at(p, s->aff, n) == 0 && !(t->total == 0 && s->aff_self)))
+			return 0;
+	}
+	for (int i = 0; i < s->sym.n; i += 2)
+		if (s->sym.v[i + 1] == 0 && count_at(p, s->sym.v[i], n) > 0)
+			return 0;
+	return 1;
+}
+
+/* Every filter but the static ones in p->ok. */
+static int fits(const struct plc *p, int w, int n)
+{
+	const struct workload *wl = &p->c->workloads[w];
+	const struct wstate *s = &p->ws[w];
+	const struct nstate *ns = &p->ns[n];
+
+	if ((wl->cpu_m > 0 && wl->cpu_m > ns->cap_cpu - ns->req_cpu) ||
+	    (wl->memory_mi > 0 && wl->memory_mi > ns->cap_mem - ns->req_mem) ||
+	    ns->npods + 1 > ns->max_pods)
+		return 0;
+	if (s->filter_aff && !affinity_fits(p, w, n))
+		return 0;
+	for (int i = s->spread; i < s->spread + s->nspread && s->nhard; i++) {
+		const struct term *t = &p->terms[i];
+		int d = p->dom[t->key][n];
+
+		if (t->hard && (d < 0 || t->cnt[d] + t->self - t->min > t->max_skew))
+			return 0;
+	}
+	return 1;
+}
+
+/* noderesources/least_allocated.go on non-zero requests. */
+static long long least_allocated(const struct nstate *ns, long long cpu, long long mem)
+{
+	long long sum = 0, nres = 0, r;
+
+	if (ns->cap_cpu > 0) {
+		r = ns->nz_cpu + cpu;
+		sum += r > ns->cap_cpu ? 0 : (ns->cap_cpu - r) * MAX_SCORE / ns->cap_cpu;
+		nres++;
+	}
+	if (ns->cap_mem > 0) {
+		r = ns->nz_mem + mem;
+		sum += r > ns->cap_mem ? 0 : (ns->cap_mem - r) * MAX_SCORE / ns->cap_mem;
+		nres++;
+	}
+	return nres ? sum / nres : 0;
+}
+
+/* noderesources/balanced_allocation.go on real requests. */
+static long long balanced(const struct nstate *ns, long long cpu, long long mem)
+{
+	double f[2];
+	int nf = 0;
+
+	if (ns->cap_cpu > 0)
+		f[nf++] = fmin(1, (double)(ns->req_cpu + cpu) / (double)ns->cap_cpu);
+	if (ns->cap_mem > 0)
+		f[nf++] = fmin(1, (double)(ns->req_mem + mem) / (double)ns->cap_mem);
+	return (long long)((1 - (nf == 2 ? fabs((f[0] - f[1]) / 2) : 0)) * MAX_SCORE);
+}
+
+/* interpodaffinity/scoring.go before normalisation. */
+static long long affinity_score(const struct plc *p, int w, int n)
+{
+	const struct workload *wl = &p->c->workloads[w];
+	const struct wstate *s = &p->ws[w];
+	long long r = 0;
+
+	if (wl->aff.mode == AFFINITY_PREFERRED)
+		r += (long long)wl->aff.weight * count_at(p, s->aff, n);
+	if (wl->anti.mode == AFFINITY_PREFERRED)
+		r -= (long long)wl->anti.weight * count_at(p, s->anti, n);
+	for (int i = 0; i < s->sym.n; i += 2)
+		r += (long long)s->sym.v[i + 1] * count_at(p, s->sym.v[i], n);
+	return r;
+}
+
+/* Score the nf feasible nodes in p->feas and pick the best. */
+static int pick(struct plc *p, int w, int nf)
+{
+	const struct workload *wl = &p->c->workloads[w];
+	const struct wstate *s = &p->ws[w];
+	long long nzc = wl->cpu_m ? wl->cpu_m : NONZERO_CPU_M;
+	long long nzm = wl->memory_mi ? wl->memory_mi : NONZERO_MEM_MI;
+	long long tmax = 0, imin = LLONG_MAX, imax = LLONG_MIN, pmin = LLONG_MAX, pmax = 0;
+	long long best = LLONG_MIN;
+	int ipa = s->ipa, nsoft = s->nsoft, scored = 0, chosen = -1, ties = 0;
+
+	/* PodTopologySpread PreScore: ignored nodes, then domains per constraint */
+	for (int k = 0; k < nf && nsoft; k++) {
+		p->ign[k] = 0;
+		for (int i = s->spread; i < s->spread + s->nspread && s->soft_all; i++)
+			if (!p->terms[i].hard && p->dom[p->terms[i].key][p->feas[k]] < 0)
+				p->ign[k] = 1;
+		scored += !p->ign[k];
+	}
+	for (int i = s->spread, j = 0; i < s->spread + s->nspread && nsoft; i++) {
+		const struct term *t = &p->terms[i];
+		int size = 0;
+
+		if (t->hard)
+			continue;
+		p->gen++;
+		for (int k = 0; k < nf && !t->hostname; k++) {
+			int d = p->dom[t->key][p->feas[k]];
+
+			if (!p->ign[k] && d >= 0 && p->stamp[t->key][d] != p->gen) {
+				p->stamp[t->key][d] = p->gen;
+				size++;
+			}
+		}
+		p->wt[j++] = log((double)(t->hostname ? scored : size) + 2);
+	}
+	for (int k = 0; k < nf; k++) {
+		int n = p->feas[k];
+		const struct nstate *ns = &p->ns[n];
+
+		p->taint[k] = ns->soft_taints ? intolerable(wl, &p->c->nodes[n], 1) : 0;
+		if (p->taint[k] > tmax)
+			tmax = p->taint[k];
+		p->base[k] = least_allocated(ns, nzc, nzm);
+		if (wl->cpu_m || wl->memory_mi) /* BestEffort pods skip it */
+			p->base[k] += balanced(ns, wl->cpu_m, wl->memory_mi);
+		if (ipa) {
+			p->ipa[k] = affinity_score(p, w, n);
+			imin = p->ipa[k] < imin ? p->ipa[k] : imin;
+			imax = p->ipa[k] > imax ? p->ipa[k] : imax;
+		}
+		if (nsoft && !p->ign[k]) {
+			double sc = 0;
+
+			for (int i = s->spread, j = 0; i < s->spread + s->nspread; i++) {
+				const struct term *t = &p->terms[i];
+
+				if (t->hard)
+					continue;
+				if (p->dom[t->key][n] >= 0)
+					sc += count_at(p, i, n) * p->wt[j] + (t->max_skew - 1);
+				j++;
+			}
+			p->pts[k] = llround(sc);
+			pmin = p->pts[k] < pmin ? p->pts[k] : pmin;
+			pmax = p->pts[k] > pmax ? p->pts[k] : pmax;
+		}
+	}
+	for (int k = 0; k < nf; k++) {
+		long long total = p->base[k];
+
+		total += 3 * (tmax ? MAX_SCORE - MAX_SCORE * p->taint[k] / tmax : MAX_SCORE);
+		if (ipa && imax > imin)
+			total += 2 * (long long)(MAX_SCORE * ((double)(p->ipa[k] - imin) /
+							  (double)(imax - imin)));
+		if (nsoft && !p->ign[k])
+			total += 2 * (pmax ? MAX_SCORE * (pmax + pmin - p->pts[k]) / pmax : MAX_SCORE);
+		/* selectHost: replace the pick with probability 1/ties */
+		if (total > best) {
+			best = total;
+			chosen = p->feas[k];
+			ties = 1;
+		} else if (total == best && rng_below(&p->rng, (uint32_t)++ties) == 0) {
+			chosen = p->feas[k];
+		}
+	}
+	return chosen;
+}
+
+/* numFeasibleNodesToFind with percentageOfNodesToScore unset. */
+static int nodes_to_find(int nn)
+{
+	int pct = 50 - nn / 125;
+
+	if (nn < MIN_FEASIBLE)
+		return nn;
+	if (pct < MIN_PERCENT)
+		pct = MIN_PERCENT;
+	return nn * pct / 100 < MIN_FEASIBLE ? MIN_FEASIBLE : nn * pct / 100;
+}
+
+/* One scheduling cycle: filter from nextStartNodeIndex until enough nodes
+ * pass, then score them. Returns the node or -1 (Pending). */
+static int schedule(struct plc *p, int w)
+{
+	int nn = p->c->nnodes, want = nodes_to_find(nn), nf = 0, i, j = p->next;
+
+	for (i = 0; i < nn && nf < want; i++) {
+		int n = p->order[j];
+
+		if (p->ok[n] && fits(p, w, n))
+			p->feas[nf++] = n;
+		j = j + 1 == nn ? 0 : j + 1;
+	}
+	p->next = j;
+	if (nf <= 1) /* a single node is not scored */
+		return nf ? p->feas[0] : -1;
+	return pick(p, w, nf);
+}
+
+static void bind(struct plc *p, struct pod *pod, int n)
+{
+	struct workload *wl = &p->c->workloads[pod->workload];
+	struct nstate *ns = &p->ns[n];
+
+	KS_ASSERT(n >= 0 && n < p->c->nnodes);
+	pod->node = n;
+	pod->ready = 1;
+	ns->req_cpu += wl->cpu_m;
+	ns->req_mem += wl->memory_mi;
+	ns->nz_cpu += wl->cpu_m ? wl->cpu_m : NONZERO_CPU_M;
+	ns->nz_mem += wl->memory_mi ? wl->memory_mi : NONZERO_MEM_MI;
+	ns->npods++;
+	wl->running++;
+	feed(p, pod->workload, n);
+}
+
+static struct pod *new_pod(struct cluster *c, int w, int ordinal)
+{
+	struct pod *pod = &c->pods[c->npods++];
+	size_t len = strlen(c->workloads[w].name) + 16;
+
+	pod->name = ks_malloc(len);
+	snprintf(pod->name, len, "%s-%d", c->workloads[w].name, ordinal);
+	pod->workload = w;
+	pod->node = -1;
+	return pod;
+}
+
+/* Ready w's terms for its cycles: counts exist, DoNotSchedule minima known. */
+static void begin_terms(struct plc *p, int w)
+{
+	const struct wstate *s = &p->ws[w];
+	int read[2] = { s->anti, s->aff };
+
+	for (int i = 0; i < 2; i++)
+		if (read[i] >= 0)
+			term_cnt(p, &p->terms[read[i]]);
+	for (int i = 0; i < s->sym.n; i += 2)
+		term_cnt(p, &p->terms[s->sym.v[i]]);
+	for (int i = s->spread; i < s->spread + s->nspread; i++) {
+		struct term *t = &p->terms[i];
+
+		term_cnt(p, t);
+		if (!t->hard)
+			continue;
+		t->dom_ok = ks_calloc((size_t)p->ndom[t->key] + 1, 1);
+		for (int n = 0; n < p->c->nnodes; n++)
+			if (p->dom[t->key][n] >= 0 && (!t->incl || t->incl[n]))
+				t->dom_ok[p->dom[t->key][n]] = 1;
+		find_min(p, t);
+	}
+}
+
+/* Only w reads these terms: free them once it is placed. */
+static void end_terms(struct plc *p, int w)
+{
+	struct wstate *s = &p->ws[w];
+	int read[2] = { s->anti, s->aff };
+
+	for (int i = 0; i < 2; i++)
+		if (read[i] >= 0) {
+			p->terms[read[i]].dead = 1;
+			ks_free(p->terms[read[i]].cnt);
+			p->terms[read[i]].cnt = NULL;
+		}
+	for (int i = s->spread; i < s->spread + s->nspread; i++) {
+		struct term *t = &p->terms[i];
+
+		t->dead = 1;
+		ks_free(t->cnt);
+		ks_free(t->dom_ok);
+		t->cnt = NULL;
+		t->dom_ok = NULL;
+	}
+	for (int i = 0; i < 2; i++) {
+		ks_free(s->incl[i]);
+		s->incl[i] = NULL;
+	}
+}
+
+static void place_workload(struct plc *p, int w)
+{
+	struct cluster *c = p->c;
+	struct workload *wl = &c->workloads[w];
+
+	eligible(p, w);
+	begin_terms(p, w);
+	wl->first_pod = c->npods;
+	wl->running = 0;
+	if (wl->kind == WL_DAEMONSET) {
+		for (int n = 0, i = 0; n < c->nnodes; n++) {
+			struct pod *pod;
+
+			if (!p->ok[n])
+				continue;
+			pod = new_pod(c, w, i++);
+			if (fits(p, w, n))
+				bind(p, pod, n);
+			/* a cycle over the one node its affinity names still
+			 * moves nextStartNodeIndex */
+			p->next = p->next + 1 == c->nnodes ? 0 : p->next + 1;
+		}
+	} else {
+		for (int i = 0; i < wl->replicas; i++) {
+			struct pod *pod = new_pod(c, w, i);
+			int n = wl->pin ? wl->pin[i] : schedule(p, w);
+
+			if (n >= 0)
+				bind(p, pod, n);
+		}
+	}
+	wl->npods = c->npods - wl->first_pod;
+	wl->pending = wl->npods - wl->running;
+	end_terms(p, w);
+}
 
 void placement_run(struct cluster *c, uint64_t seed)
 {
-	int total = 0;
+	struct plc p = { .c = c };
+	long long total = 0;
 
-	(void)seed;
 	KS_ASSERT(c->npods == 0 && c->nnodes > 0);
+	rng_init(&p.rng, rng_derive(seed, 0, STREAM_PLACEMENT, 0));
+	setup(&p);
 	for (int w = 0; w < c->nworkloads; w++) {
 		if (c->workloads[w].kind == WL_DAEMONSET)
-			c->workloads[w].replicas = c->nnodes;
+			c->workloads[w].replicas = eligible(&p, w);
 		total += c->workloads[w].replicas;
 	}
+	KS_ASSERT(total <= CLUSTER_MAX_PODS);
 	c->pods = ks_calloc((size_t)total + 1, sizeof *c->pods);
-	for (int w = 0; w < c->nworkloads; w++) {
-		struct workload *wl = &c->workloads[w];
-		char name[300];
-
-		wl->first_pod = c->npods;
-		for (int i = 0; i < wl->replicas; i++) {
-			struct pod *p = &c->pods[c->npods++];
-
-			snprintf(name, sizeof name, "%s-%d", wl->name, i);
-			p->name = ks_strdup(name);
-			p->workload = w;
-			p->node = wl->pin ? wl->pin[i] : i % c->nnodes;
-			p->ready = 1;
-		}
-		wl->npods = wl->replicas;
-		wl->running = wl->replicas;
-		wl->pending = 0;
-	}
+	for (int w = 0; w < c->nworkloads; w++)
+		place_workload(&p, w);
+	teardown(&p);
+	rng_fini(&p.rng);
 }

@@ -9,6 +9,8 @@ void proxy_svc_init(struct proxy_svc *ps, const struct cluster *c, int svc)
 	int *fill;
 
 	ps->etp = s->etp;
+	ps->mode = c->proxy.mode;
+	ps->snat_mode = c->proxy.snat;
 	ps->neps = s->neps;
 	ps->ep_node = ks_calloc((size_t)s->neps, sizeof *ps->ep_node);
 	ps->local = ks_calloc((size_t)s->neps, sizeof *ps->local);
@@ -36,8 +38,8 @@ void proxy_svc_fini(struct proxy_svc *ps)
 	ps->ep_node = ps->local = ps->local_off = NULL;
 }
 
-void proxy_expect(const struct proxy_svc *ps, int nnodes, const double *w, double *share,
-		  struct proxy_expect *out)
+void proxy_expect(const struct proxy_svc *ps, int nnodes, const double *w, double udp,
+		  double *share, struct proxy_expect *out)
 {
 	double routed = 0, offered = 0, hop2 = 0;
 
@@ -75,6 +77,10 @@ void proxy_expect(const struct proxy_svc *ps, int nnodes, const double *w, doubl
 		for (int i = 0; i < ps->neps; i++)
 			share[i] /= routed;
 		out->second_hop = hop2 / routed;
-		out->snat = ps->etp == POLICY_CLUSTER ? 1 : 0;
+		/* masqueraded: all, the forwarded ones, or forwarded UDP ones */
+		out->snat = udp * proxy_masquerades(ps, 1, 1) * out->second_hop +
+			    (1 - udp) * proxy_masquerades(ps, 1, 0) * out->second_hop +
+			    udp * proxy_masquerades(ps, 0, 1) * (1 - out->second_hop) +
+			    (1 - udp) * proxy_masquerades(ps, 0, 0) * (1 - out->second_hop);
 	}
 }

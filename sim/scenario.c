@@ -918,7 +918,8 @@ static int read_client_traffic(struct ctx *x, const cJSON *it, const char *p, st
 static int read_clients(struct ctx *x, const cJSON *root)
 {
 	static const char *const KEYS[] = { "name", "service", "location", "count", "cidr",
-		"arrival", "requests", "think_time_ms", "flow_bytes", NULL };
+		"arrival", "requests", "think_time_ms", "flow_bytes", "protocol", NULL };
+	static const char *const PROTOCOLS[] = { "TCP", "UDP", NULL };
 	static const char *const ARR_KEYS[] = { "process", "rate_per_s", NULL };
 	static const char *const LOCATIONS[] = { "external", NULL };
 	static const char *const PROCESSES[] = { "poisson", NULL };
@@ -996,7 +997,8 @@ static int read_clients(struct ctx *x, const cJSON *root)
 		if (json_get_number(x->doc, av, q, "rate_per_s", 0, DBL_MAX, &cl->rate_per_s, x->e) <= 0)
 			return err_is_set(x->e) ? -1
 				: jdoc_error(x->doc, av, q, x->e, "missing required key 'rate_per_s'");
-		if (read_client_traffic(x, it, p, cl) < 0)
+		if (read_client_traffic(x, it, p, cl) < 0 ||
+		    json_get_enum(x->doc, it, p, "protocol", PROTOCOLS, &cl->udp, x->e) < 0)
 			return -1;
 		if (cl->rate_per_s <= 0) {
 			char r[PATH];
@@ -1015,18 +1017,25 @@ static int read_clients(struct ctx *x, const cJSON *root)
 static int read_proxy(struct ctx *x, const cJSON *v)
 {
 	static const char *const KEYS[] = { "mode", "snat_port_range", "time_wait_s", "snat_cost_ms",
-		NULL };
-	static const char *const MODES[] = { "iptables", "nftables", NULL };
+		"snat", NULL };
+	static const char *const MODES[] = { "iptables", "nftables", "ipvs", "ebpf", NULL };
+	static const char *const SNAT[] = { "snat", "dsr", "hybrid", NULL };
 	struct proxy_spec *ps = &x->c->proxy;
 	const cJSON *r;
-	int mode = PROXY_IPTABLES;
+	int mode = PROXY_IPTABLES, snat = SNAT_SNAT;
 
 	if (json_check_object(x->doc, v, "proxy", KEYS, x->e) < 0 ||
 	    json_get_enum(x->doc, v, "proxy", "mode", MODES, &mode, x->e) < 0 ||
+	    only_for(x, v, "proxy", "snat", mode == PROXY_EBPF, "ebpf") < 0 ||
+	    json_get_enum(x->doc, v, "proxy", "snat", SNAT, &snat, x->e) < 0 ||
 	    json_get_number(x->doc, v, "proxy", "time_wait_s", 0, 86400, &ps->time_wait_s, x->e) < 0 ||
 	    json_get_number(x->doc, v, "proxy", "snat_cost_ms", 0, 60000, &ps->snat_cost_ms, x->e) < 0)
 		return -1;
+	if (mode == PROXY_IPVS)
+		return jdoc_error(x->doc, json_member(v, "mode"), "proxy.mode", x->e,
+				  "ipvs is not modelled yet");
 	ps->mode = (enum proxy_mode)mode;
+	ps->snat = (enum snat_mode)snat;
 	if ((r = json_member(v, "snat_port_range")) != NULL) {
 		const cJSON *lo = cJSON_GetArrayItem(r, 0), *hi = cJSON_GetArrayItem(r, 1);
 

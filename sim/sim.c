@@ -26,7 +26,7 @@
 
 enum { EV_ARRIVAL, EV_DONE, EV_THINK, EV_WARMUP };
 
-enum { F_MEASURED = 1, F_HOP2 = 2, F_SNAT = 4, F_CROSS_ZONE = 8 };
+enum { F_MEASURED = 1, F_HOP2 = 2, F_SNAT = 4, F_CROSS_ZONE = 8, F_DSR = 16 };
 
 /* A connection in flight. `next` must come first (server.h queue link). */
 struct flow {
@@ -150,7 +150,7 @@ static void on_arrival(struct engine *eng, const struct event *ev, void *ctx)
 	}
 	if (measured)
 		ss->nodes[node].lb_flows++;
-	ep = proxy_pick(&s->psvc[cl->svc], node, &s->proxy_rng[node], &snat);
+	ep = proxy_pick(&s->psvc[cl->svc], node, &s->proxy_rng[node]);
 	if (ep < 0) {
 		if (measured)
 			drop(ss, node, ep == PROXY_NO_ENDPOINT ? DROP_NO_ENDPOINT
@@ -159,6 +159,7 @@ static void on_arrival(struct engine *eng, const struct event *ev, void *ctx)
 	}
 	pod = c->services[cl->svc].eps[ep];
 	pod_node = s->pod_node[pod];
+	snat = proxy_masquerades(&s->psvc[cl->svc], pod_node != node, spec->udp);
 	nat_expire(&s->nat, now);
 	switch (nat_admit(&s->nat, (uint32_t)node, (uint32_t)pod, snat)) {
 	case NAT_CONNTRACK_FULL:
@@ -188,6 +189,8 @@ static void on_arrival(struct engine *eng, const struct event *ev, void *ctx)
 		fl->flags |= F_HOP2;
 		if (c->nodes[pod_node].zone != c->nodes[node].zone)
 			fl->flags |= F_CROSS_ZONE;
+		if (proxy_dsr(&s->psvc[cl->svc], 1, spec->udp))
+			fl->flags |= F_DSR;
 	}
 	if (measured) {
 		ss->routed++;
@@ -225,7 +228,10 @@ static double network_ms(struct sim *s, const struct flow *fl)
 	if (!(fl->flags & F_HOP2))
 		ms += l->same_node;
 	else
-		ms += (fl->flags & F_CROSS_ZONE) ? l->cross_zone : l->same_zone;
+		/* With DSR only the request crosses the hop; the reply goes
+		 * from the pod's node straight back. */
+		ms += ((fl->flags & F_CROSS_ZONE) ? l->cross_zone : l->same_zone) *
+		      ((fl->flags & F_DSR) ? 0.5 : 1);
 	if (fl->flags & F_SNAT)
 		ms += s->c->proxy.snat_cost_ms;
 	if (l->has_jitter) {
@@ -321,7 +327,7 @@ static void on_warmup(struct engine *eng, const struct event *ev, void *ctx)
 struct sim *sim_create(const struct cluster *c, uint64_t seed, uint32_t replication)
 {
 	struct sim *s = ks_calloc(1, sizeof *s);
-	double rate = 0;
+	double rate = 0, udp, total;
 	int *neps = ks_calloc((size_t)c->nservices + 1, sizeof *neps);
 	int *local = ks_calloc((size_t)c->nnodes, sizeof *local);
 
@@ -373,7 +379,14 @@ struct sim *sim_create(const struct cluster *c, uint64_t seed, uint32_t replicat
 		lb_init(&s->lbs[i], c, i, local,
 			rng_derive(seed, replication, STREAM_LB, (uint64_t)i));
 		lb_weights(&s->lbs[i], c->nnodes, ss->lb_weight);
-		proxy_expect(&s->psvc[i], c->nnodes, ss->lb_weight, ss->expected_share, &ss->expect);
+		udp = total = 0;
+		for (int k = 0; k < c->nclients; k++)
+			if (c->clients[k].service == i) {
+				total += c->clients[k].rate_per_s;
+				udp += c->clients[k].udp ? c->clients[k].rate_per_s : 0;
+			}
+		proxy_expect(&s->psvc[i], c->nnodes, ss->lb_weight, total > 0 ? udp / total : 0,
+			     ss->expected_share, &ss->expect);
 	}
 	s->clients = ks_calloc((size_t)c->nclients, sizeof *s->clients);
 	for (int i = 0; i < c->nclients; i++) {

@@ -191,6 +191,39 @@ static void dataplane_should_stick_a_5_tuple_to_one_node_with_hash(void)
 	done(&r);
 }
 
+/* Cilium kube-proxy replacement: snat masquerades only forwarded flows,
+ * dsr none (client IP kept even under Cluster), hybrid only UDP ones. */
+static void dataplane_should_masquerade_per_cilium_forwarding_mode(void)
+{
+	const char *snat[] = { "services[0].externalTrafficPolicy=Cluster",
+			       "proxy={\"mode\": \"ebpf\"}" };
+	const char *dsr[] = { "services[0].externalTrafficPolicy=Cluster",
+			      "proxy={\"mode\": \"ebpf\", \"snat\": \"dsr\"}" };
+	const char *hyb_tcp[] = { "services[0].externalTrafficPolicy=Cluster",
+				  "proxy={\"mode\": \"ebpf\", \"snat\": \"hybrid\"}" };
+	const char *hyb_udp[] = { "services[0].externalTrafficPolicy=Cluster",
+				  "proxy={\"mode\": \"ebpf\", \"snat\": \"hybrid\"}",
+				  "clients[0].protocol=UDP" };
+	struct run r;
+
+	run(&r, snat, 2);
+	CU_ASSERT(r.ss->hops2 > 0);
+	CU_ASSERT_EQUAL(r.ss->snat, r.ss->hops2);
+	CU_ASSERT_DOUBLE_EQUAL(r.ss->expect.snat, r.ss->expect.second_hop, 1e-12);
+	done(&r);
+	run(&r, dsr, 2);
+	CU_ASSERT(r.ss->hops2 > 0);
+	CU_ASSERT_EQUAL(r.ss->snat, 0);
+	CU_ASSERT_DOUBLE_EQUAL(r.ss->expect.snat, 0, 1e-12);
+	done(&r);
+	run(&r, hyb_tcp, 2);
+	CU_ASSERT_EQUAL(r.ss->snat, 0);
+	done(&r);
+	run(&r, hyb_udp, 3);
+	CU_ASSERT_EQUAL(r.ss->snat, r.ss->hops2);
+	done(&r);
+}
+
 CU_ErrorCode suite_dataplane(void)
 {
 	static const struct test_case cases[] = {
@@ -200,6 +233,7 @@ CU_ErrorCode suite_dataplane(void)
 		{ "dataplane_should_ecmp_over_announcing_nodes_with_bgp", dataplane_should_ecmp_over_announcing_nodes_with_bgp },
 		{ "dataplane_should_split_by_zone_first_without_cross_zone", dataplane_should_split_by_zone_first_without_cross_zone },
 		{ "dataplane_should_stick_a_5_tuple_to_one_node_with_hash", dataplane_should_stick_a_5_tuple_to_one_node_with_hash },
+		{ "dataplane_should_masquerade_per_cilium_forwarding_mode", dataplane_should_masquerade_per_cilium_forwarding_mode },
 		{ NULL, NULL },
 	};
 	return tests_add("dataplane", cases);

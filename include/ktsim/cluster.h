@@ -124,7 +124,8 @@ enum svc_type { SVC_CLUSTER_IP, SVC_NODE_PORT, SVC_LOAD_BALANCER };
 enum traffic_policy { POLICY_CLUSTER, POLICY_LOCAL };
 enum lb_mode { LB_EVEN, LB_ROUND_ROBIN, LB_DIRECT, LB_WEIGHTED, LB_ONLY_NODES_WITH_PODS, LB_L2,
 	       LB_BGP, LB_ZONAL, LB_HASH, LB_NMODES };
-enum proxy_mode { PROXY_IPTABLES, PROXY_NFTABLES };
+enum proxy_mode { PROXY_IPTABLES, PROXY_NFTABLES, PROXY_IPVS, PROXY_EBPF };
+enum snat_mode { SNAT_SNAT, SNAT_DSR, SNAT_HYBRID };
 
 struct health_check {
 	int enabled;
@@ -159,6 +160,7 @@ struct client {
 	struct dist think_ms; /* gap between a response and the next request */
 	struct dist bytes;    /* bytes per request (request + response) */
 	int keepalive;        /* requests is not the constant 1 */
+	int udp;              /* protocol UDP (else TCP) */
 	int has_bytes;
 };
 
@@ -173,6 +175,7 @@ struct latency_spec {
 
 struct proxy_spec {
 	enum proxy_mode mode;
+	enum snat_mode snat;  /* ebpf: loadBalancer.mode snat (default), dsr, hybrid */
 	uint32_t snat_port_lo, snat_port_hi; /* source ports for masquerade */
 	double time_wait_s;   /* conntrack linger after close */
 	double snat_cost_ms;  /* extra processing of a masqueraded flow */

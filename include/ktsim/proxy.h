@@ -1,17 +1,20 @@
-/* proxy — kube-proxy on the node a flow entered: which endpoint serves it,
- * and whether the client's address is masqueraded.
+/* proxy — the service proxy on the node a flow entered (kube-proxy, or
+ * Cilium's replacement): which endpoint serves it, and whether the client's
+ * address is masqueraded.
  *
  * iptables mode picks uniformly among the candidate endpoints with the
  * statistic-random chain (rule i matches with probability 1/(n-i)); nftables
- * does `numgen random mod n`; both are uniform overall
- * (kubernetes pkg/proxy/iptables/proxier.go, pkg/proxy/nftables/proxier.go).
- * Candidates: under externalTrafficPolicy Cluster every ready endpoint; under
- * Local only the ready endpoints on this node. No endpoint anywhere is a
+ * does `numgen random mod n`; Cilium's default is random too — all uniform
+ * (kubernetes pkg/proxy/{iptables,nftables}/proxier.go, Cilium
+ * kubeproxy-free.rst). Candidates: under externalTrafficPolicy Cluster every
+ * ready endpoint; under Local only this node's. No endpoint anywhere is a
  * REJECT (client refused at once); Local with none on this node is a DROP
  * (client times out) — proxier.go "has no endpoints" / "has no local
- * endpoints". External flows under Cluster are always masqueraded, even to
- * an endpoint on the same node (the first rule of KUBE-EXT jumps to
- * KUBE-MARK-MASQ); under Local never.
+ * endpoints". Masquerade: kube-proxy (iptables, nftables, IPVS) SNATs every
+ * external flow under Cluster, even to a local endpoint (KUBE-EXT ->
+ * KUBE-MARK-MASQ), never under Local; Cilium SNATs only flows it forwards to
+ * another node (loadBalancer.mode snat), none with DSR (the pod replies to
+ * the client directly) and UDP only with hybrid.
  * Ownership: a proxy_svc owns its endpoint index arrays. */
 #ifndef KTSIM_PROXY_H
 #define KTSIM_PROXY_H
@@ -21,9 +24,11 @@
 
 enum { PROXY_NO_LOCAL_ENDPOINT = -1, PROXY_NO_ENDPOINT = -2 };
 
-/* One Service as every node's kube-proxy sees it. */
+/* One Service as every node's proxy sees it. */
 struct proxy_svc {
 	enum traffic_policy etp;
+	enum proxy_mode mode;
+	enum snat_mode snat_mode;
 	int neps;
 	int *ep_node;    /* node of endpoint i */
 	int *local;      /* endpoint indexes grouped by node ... */
@@ -40,20 +45,42 @@ static inline int proxy_local_count(const struct proxy_svc *ps, int n)
 }
 /* Choose the endpoint for a new external flow entering `node`, drawing from
  * that node's stream r. Returns the endpoint index, PROXY_NO_ENDPOINT or
- * PROXY_NO_LOCAL_ENDPOINT; *snat says whether the source is masqueraded. */
-static inline int proxy_pick(const struct proxy_svc *ps, int node, struct rng *r, int *snat)
+ * PROXY_NO_LOCAL_ENDPOINT. */
+static inline int proxy_pick(const struct proxy_svc *ps, int node, struct rng *r)
 {
+	int k;
+
 	if (ps->neps == 0)
 		return PROXY_NO_ENDPOINT;
-	if (ps->etp == POLICY_CLUSTER) {
-		*snat = 1;
+	if (ps->etp == POLICY_CLUSTER)
 		return (int)rng_below(r, (uint32_t)ps->neps);
-	}
-	*snat = 0;
-	int k = proxy_local_count(ps, node);
+	k = proxy_local_count(ps, node);
 	if (k == 0)
 		return PROXY_NO_LOCAL_ENDPOINT;
 	return ps->local[ps->local_off[node] + (k == 1 ? 0 : (int)rng_below(r, (uint32_t)k))];
+}
+/* Is an external flow masqueraded, given that its endpoint is on another
+ * node (remote) and its protocol? */
+static inline int proxy_masquerades(const struct proxy_svc *ps, int remote, int udp)
+{
+	if (ps->etp == POLICY_LOCAL)
+		return 0;
+	if (ps->mode != PROXY_EBPF)
+		return 1;
+	switch (ps->snat_mode) {
+	case SNAT_DSR:
+		return 0;
+	case SNAT_HYBRID:
+		return udp && remote;
+	default:
+		return remote;
+	}
+}
+/* Does the reply skip the forwarding node (direct server return)? */
+static inline int proxy_dsr(const struct proxy_svc *ps, int remote, int udp)
+{
+	return ps->mode == PROXY_EBPF && ps->etp == POLICY_CLUSTER && remote &&
+	       (ps->snat_mode == SNAT_DSR || (ps->snat_mode == SNAT_HYBRID && !udp));
 }
 
 /* The analytic outcome of a static layout. */
@@ -65,9 +92,10 @@ struct proxy_expect {
 };
 
 /* Given the LB's node weights w (summing to 1 over the pool, or all 0 when
- * the pool is empty), fill share[i] = expected fraction of routed flows that
- * endpoint i receives (all 0 when nothing is routed) and *out. */
-void proxy_expect(const struct proxy_svc *ps, int nnodes, const double *w, double *share,
-		  struct proxy_expect *out);
+ * the pool is empty) and the share of UDP flows, fill share[i] = expected
+ * fraction of routed flows that endpoint i receives (all 0 when nothing is
+ * routed) and *out. */
+void proxy_expect(const struct proxy_svc *ps, int nnodes, const double *w, double udp,
+		  double *share, struct proxy_expect *out);
 
 #endif
