@@ -76,8 +76,10 @@ void cluster_destroy(struct cluster *c)
 		ks_free(c->services[i].eps);
 	}
 	ks_free(c->services);
-	for (int i = 0; i < c->nclients; i++)
+	for (int i = 0; i < c->nclients; i++) {
 		ks_free(c->clients[i].name);
+		ks_free(c->clients[i].from_nodes);
+	}
 	ks_free(c->clients);
 	ks_free(c);
 }
@@ -172,4 +174,10 @@ const char *cluster_proxy_name(enum proxy_mode m)
 {
 	static const char *const names[] = { "iptables", "nftables", "ipvs", "ebpf" };
 	return names[m];
+}
+
+const char *cluster_td_name(enum traffic_distribution t)
+{
+	static const char *const names[] = { "", "PreferSameZone", "PreferSameNode" };
+	return names[t];
 }

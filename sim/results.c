@@ -158,6 +158,9 @@ static cJSON *service_json(const struct cluster *c, const struct metrics *m, int
 	cJSON_AddStringToObject(o, "name", svc->name);
 	cJSON_AddStringToObject(o, "type", cluster_svc_type_name(svc->type));
 	cJSON_AddStringToObject(o, "externalTrafficPolicy", cluster_policy_name(svc->etp));
+	cJSON_AddStringToObject(o, "internalTrafficPolicy", cluster_policy_name(svc->itp));
+	cJSON_AddStringToObject(o, "trafficDistribution", cluster_td_name(svc->td));
+	cJSON_AddBoolToObject(o, "headless", svc->headless);
 	cJSON_AddStringToObject(o, "loadBalancer", cluster_lb_mode_name(svc->lb.mode));
 	cJSON_AddStringToObject(o, "proxy", cluster_proxy_name(c->proxy.mode));
 	f = cJSON_AddObjectToObject(o, "flows");
@@ -477,10 +480,16 @@ void results_print_summary(FILE *f, const struct cluster *c, const struct metric
 		int pw = 3, nw = 4;
 
 		results_summarize(m, s, &sum);
-		fprintf(f, "\nservice %s  %s  externalTrafficPolicy=%s  lb=%s%s  proxy=%s\n",
-			svc->name, cluster_svc_type_name(svc->type), cluster_policy_name(svc->etp),
-			cluster_lb_mode_name(svc->lb.mode), svc->lb.hc.enabled ? "+healthcheck" : "",
-			cluster_proxy_name(c->proxy.mode));
+		fprintf(f, "\nservice %s  %s%s", svc->name, cluster_svc_type_name(svc->type),
+			svc->headless ? " (headless)" : "");
+		if (svc->type != SVC_CLUSTER_IP)
+			fprintf(f, "  externalTrafficPolicy=%s  lb=%s%s", cluster_policy_name(svc->etp),
+				cluster_lb_mode_name(svc->lb.mode), svc->lb.hc.enabled ? "+healthcheck" : "");
+		if (svc->itp == POLICY_LOCAL || svc->type == SVC_CLUSTER_IP)
+			fprintf(f, "  internalTrafficPolicy=%s", cluster_policy_name(svc->itp));
+		if (svc->td != TD_NONE)
+			fprintf(f, "  trafficDistribution=%s", cluster_td_name(svc->td));
+		fprintf(f, "  proxy=%s\n", cluster_proxy_name(c->proxy.mode));
 		fprintf(f, "  flows    offered %llu  completed %llu  dropped %llu (%.1f%%)  in flight %llu\n",
 			(unsigned long long)ss->offered, (unsigned long long)ss->completed,
 			(unsigned long long)ss->dropped, 100 * sum.drop_fraction,

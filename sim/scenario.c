@@ -816,7 +816,9 @@ static int read_lb(struct ctx *x, const cJSON *v, const char *p, struct lb_spec 
 static int read_services(struct ctx *x, const cJSON *root, const struct lb_spec *deflb)
 {
 	static const char *const KEYS[] = { "name", "type", "selector", "externalTrafficPolicy",
-		"loadBalancer", NULL };
+		"loadBalancer", "internalTrafficPolicy", "trafficDistribution", "clusterIP", NULL };
+	/* PreferClose is the deprecated alias of PreferSameZone (KEP-3015). */
+	static const char *const TD[] = { "PreferSameZone", "PreferClose", "PreferSameNode", NULL };
 	static const char *const TYPES[] = { "ClusterIP", "NodePort", "LoadBalancer", NULL };
 	static const char *const POLICIES[] = { "Cluster", "Local", NULL };
 	const cJSON *arr = json_member(root, "services"), *it;
@@ -859,6 +861,27 @@ static int read_services(struct ctx *x, const cJSON *root, const struct lb_spec 
 					  "may only be set when type is NodePort or LoadBalancer");
 		}
 		s->etp = (enum traffic_policy)etp;
+		{
+			int itp = POLICY_CLUSTER, td = -1;
+			const char *cip = "";
+
+			if (json_get_enum(x->doc, it, p, "internalTrafficPolicy", POLICIES, &itp, x->e) < 0 ||
+			    json_get_enum(x->doc, it, p, "trafficDistribution", TD, &td, x->e) < 0 ||
+			    json_get_string(x->doc, it, p, "clusterIP", &cip, x->e) < 0)
+				return -1;
+			s->itp = (enum traffic_policy)itp;
+			s->td = td < 0 ? TD_NONE : td == 2 ? TD_PREFER_SAME_NODE : TD_PREFER_SAME_ZONE;
+			if (json_member(it, "clusterIP")) {
+				json_path_join(q, sizeof q, p, "clusterIP");
+				if (strcmp(cip, "None") != 0)
+					return jdoc_error(x->doc, json_member(it, "clusterIP"), q, x->e,
+							  "only \"None\" (a headless Service) is modelled; leave it out for a virtual IP");
+				if (type != SVC_CLUSTER_IP)
+					return jdoc_error(x->doc, json_member(it, "clusterIP"), q, x->e,
+							  "a headless Service must be of type ClusterIP");
+				s->headless = 1;
+			}
+		}
 		if (read_labels(x, it, p, "selector", &s->selector) < 0)
 			return -1;
 		s->lb = *deflb;
@@ -883,6 +906,82 @@ static int parse_cidr(const char *s, uint32_t *base, int *prefix)
 		return -1;
 	*prefix = pl;
 	*base = (a << 24 | b << 16 | c << 8 | d) & (pl ? ~0u << (32 - pl) : 0u);
+	return 0;
+}
+
+/* In-cluster clients: where they run (from_workload / from_nodes) and what
+ * they dial (via: clusterIP, loadBalancer, nodePort with a target node). */
+static int read_client_origin(struct ctx *x, const cJSON *it, const char *p, struct client *cl)
+{
+	static const char *const VIA[] = { "clusterIP", "loadBalancer", "nodePort", NULL };
+	const struct service *svc = &x->c->services[cl->service];
+	const cJSON *wl = json_member(it, "from_workload"), *nodes = json_member(it, "from_nodes");
+	const cJSON *tgt = json_member(it, "target");
+	char q[PATH];
+	int via = VIA_CLUSTER_IP;
+
+	cl->from_workload = -1;
+	cl->target = -1;
+	if (cl->location == LOC_EXTERNAL) {
+		const char *k = wl ? "from_workload" : nodes ? "from_nodes"
+			      : json_member(it, "via") ? "via" : tgt ? "target" : NULL;
+
+		if (k) {
+			json_path_join(q, sizeof q, p, k);
+			return jdoc_error(x->doc, json_member(it, k), q, x->e,
+					  "'%s' applies to in-cluster clients (location \"pod\" or \"host\")", k);
+		}
+		return 0;
+	}
+	if (json_get_enum(x->doc, it, p, "via", VIA, &via, x->e) < 0)
+		return -1;
+	cl->via = (enum client_via)via;
+	json_path_join(q, sizeof q, p, "via");
+	if (via != VIA_CLUSTER_IP && svc->type == SVC_CLUSTER_IP)
+		return jdoc_error(x->doc, json_member(it, "via"), q, x->e,
+				  "service '%s' is of type ClusterIP; it has no %s", svc->name,
+				  via == VIA_LOAD_BALANCER ? "load balancer IP" : "NodePort");
+	if (via == VIA_LOAD_BALANCER && svc->type != SVC_LOAD_BALANCER)
+		return jdoc_error(x->doc, json_member(it, "via"), q, x->e,
+				  "service '%s' is of type NodePort; it has no load balancer IP", svc->name);
+	if (tgt) {
+		json_path_join(q, sizeof q, p, "target");
+		if (via != VIA_NODE_PORT)
+			return jdoc_error(x->doc, tgt, q, x->e, "'target' applies only to via \"nodePort\"");
+		if (find_node_ref(x, tgt, q, &cl->target) < 0)
+			return -1;
+	}
+	if ((wl != NULL) == (nodes != NULL))
+		return jdoc_error(x->doc, it, p, x->e,
+				  "an in-cluster client needs exactly one of 'from_workload' (its pods' nodes) or 'from_nodes'");
+	if (wl && cl->location == LOC_HOST) {
+		json_path_join(q, sizeof q, p, "from_workload");
+		return jdoc_error(x->doc, wl, q, x->e, "a host client runs on nodes: use 'from_nodes'");
+	}
+	if (wl) {
+		json_path_join(q, sizeof q, p, "from_workload");
+		if (!cJSON_IsString(wl))
+			return jdoc_error(x->doc, wl, q, x->e, "expected a workload name");
+		for (int w = 0; w < x->c->nworkloads; w++)
+			if (strcmp(x->c->workloads[w].name, wl->valuestring) == 0)
+				cl->from_workload = w;
+		if (cl->from_workload < 0)
+			return jdoc_error(x->doc, wl, q, x->e, "workload '%s' not found", wl->valuestring);
+		return 0;
+	}
+	json_path_join(q, sizeof q, p, "from_nodes");
+	if (json_check_array(x->doc, nodes, q, x->e) < 0)
+		return -1;
+	if (cJSON_GetArraySize(nodes) == 0)
+		return jdoc_error(x->doc, nodes, q, x->e, "expected at least one node");
+	cl->from_nodes = ks_calloc((size_t)cJSON_GetArraySize(nodes), sizeof *cl->from_nodes);
+	for (const cJSON *n = nodes->child; n; n = n->next) {
+		char r[PATH];
+
+		json_path_index(r, sizeof r, q, cl->nfrom);
+		if (find_node_ref(x, n, r, &cl->from_nodes[cl->nfrom++]) < 0)
+			return -1;
+	}
 	return 0;
 }
 
@@ -918,10 +1017,11 @@ static int read_client_traffic(struct ctx *x, const cJSON *it, const char *p, st
 static int read_clients(struct ctx *x, const cJSON *root)
 {
 	static const char *const KEYS[] = { "name", "service", "location", "count", "cidr",
-		"arrival", "requests", "think_time_ms", "flow_bytes", "protocol", NULL };
+		"arrival", "requests", "think_time_ms", "flow_bytes", "protocol", "from_workload",
+		"from_nodes", "via", "target", NULL };
 	static const char *const PROTOCOLS[] = { "TCP", "UDP", NULL };
 	static const char *const ARR_KEYS[] = { "process", "rate_per_s", NULL };
-	static const char *const LOCATIONS[] = { "external", NULL };
+	static const char *const LOCATIONS[] = { "external", "pod", "host", NULL };
 	static const char *const PROCESSES[] = { "poisson", NULL };
 	const cJSON *arr = json_member(root, "clients"), *it;
 	char p[PATH], q[PATH];
@@ -964,12 +1064,15 @@ static int read_clients(struct ctx *x, const cJSON *root)
 			ks_free(names);
 			return -1;
 		}
-		if (x->c->services[sid].type == SVC_CLUSTER_IP)
-			return jdoc_error(x->doc, json_member(it, "service"), q, x->e,
-					  "service '%s' is of type ClusterIP, which external clients cannot reach; set its type to NodePort or LoadBalancer",
-					  svc);
 		cl->service = sid;
 		if (json_get_enum(x->doc, it, p, "location", LOCATIONS, &loc, x->e) < 0)
+			return -1;
+		cl->location = (enum client_location)loc;
+		if (loc == LOC_EXTERNAL && x->c->services[sid].type == SVC_CLUSTER_IP)
+			return jdoc_error(x->doc, json_member(it, "service"), q, x->e,
+					  "service '%s' is of type ClusterIP, which external clients cannot reach; set its type to NodePort or LoadBalancer, or give the client a location \"pod\" or \"host\"",
+					  svc);
+		if (read_client_origin(x, it, p, cl) < 0)
 			return -1;
 		if (json_get_int(x->doc, it, p, "count", 1, 1LL << 32, &count, x->e) < 0 ||
 		    json_get_string(x->doc, it, p, "cidr", &cidr, x->e) < 0)

@@ -20,6 +20,7 @@
 #include "ktsim/lb.h"
 #include "ktsim/mem.h"
 #include "ktsim/nat.h"
+#include "ktsim/path.h"
 #include "ktsim/pool.h"
 #include "ktsim/proxy.h"
 #include "ktsim/server.h"
@@ -28,11 +29,14 @@ enum { EV_ARRIVAL, EV_DONE, EV_THINK, EV_WARMUP };
 
 enum { F_MEASURED = 1, F_HOP2 = 2, F_SNAT = 4, F_CROSS_ZONE = 8, F_DSR = 16 };
 
+#define FLOW_EXTERNAL UINT32_MAX
+
 /* A connection in flight. `next` must come first (server.h queue link). */
 struct flow {
 	uint32_t next;
 	uint32_t svc, ep, pod, node;
 	uint32_t client, client_ip;
+	uint32_t src;         /* an in-cluster client's node, or FLOW_EXTERNAL */
 	uint32_t flags;
 	uint32_t remaining;   /* requests still to send, this one included */
 	double t_req;         /* when the current request was sent */
@@ -42,6 +46,7 @@ struct client_rt {
 	struct rng arrivals, addrs, traffic, jitter;
 	double mean_gap_s;
 	uint32_t svc;
+	struct path path;
 };
 
 struct sim {
@@ -55,6 +60,7 @@ struct sim {
 	struct client_rt *clients;
 	struct nat nat;
 	int *pod_node;              /* by pod */
+	int *node_zone;             /* by node */
 	double warmup_s;
 	struct metrics m;
 };
@@ -130,7 +136,9 @@ static void on_arrival(struct engine *eng, const struct event *ev, void *ctx)
 	double now = ev->time;
 	struct svc_stats *ss = &s->m.svc[cl->svc];
 	int measured = now >= s->warmup_s;
-	int node, ep, snat = 0, pod, nr, pod_node;
+	const struct proxy_svc *ps = &s->psvc[cl->svc];
+	struct path_step st = { 0 };
+	int node, ep, snat = 0, pod, nr, pod_node, src = -1;
 	uint32_t f, addr;
 	uint16_t port;
 	struct flow *fl;
@@ -142,7 +150,18 @@ static void on_arrival(struct engine *eng, const struct event *ev, void *ctx)
 	port = (uint16_t)(32768 + rng_below(&cl->addrs, 28232));
 	if (measured)
 		ss->offered++;
-	node = lb_pick(&s->lbs[cl->svc], addr, port);
+	if (cl->path.loc == LOC_EXTERNAL) {
+		node = lb_pick(&s->lbs[cl->svc], addr, port);
+		st.rule = PROXY_EXTERNAL;
+		st.snat_local = proxy_masquerades(ps, 0, spec->udp);
+		st.snat_remote = proxy_masquerades(ps, 1, spec->udp);
+	} else if (cl->path.nsrc == 0) {
+		node = -1; /* the client workload has no running pod */
+	} else {
+		src = cl->path.src[rng_below(&cl->addrs, (uint32_t)cl->path.nsrc)];
+		path_route(&cl->path, ps, src, &st);
+		node = st.entry;
+	}
 	if (node < 0) {
 		if (measured)
 			drop(ss, -1, DROP_LB_NO_HEALTHY_NODE);
@@ -150,7 +169,10 @@ static void on_arrival(struct engine *eng, const struct event *ev, void *ctx)
 	}
 	if (measured)
 		ss->nodes[node].lb_flows++;
-	ep = proxy_pick(&s->psvc[cl->svc], node, &s->proxy_rng[node]);
+	if (cl->path.headless)
+		ep = ps->neps ? (int)(cl->path.dns++ % (uint32_t)ps->neps) : PROXY_NO_ENDPOINT;
+	else
+		ep = proxy_pick(ps, node, st.rule, &s->proxy_rng[node]);
 	if (ep < 0) {
 		if (measured)
 			drop(ss, node, ep == PROXY_NO_ENDPOINT ? DROP_NO_ENDPOINT
@@ -159,7 +181,7 @@ static void on_arrival(struct engine *eng, const struct event *ev, void *ctx)
 	}
 	pod = c->services[cl->svc].eps[ep];
 	pod_node = s->pod_node[pod];
-	snat = proxy_masquerades(&s->psvc[cl->svc], pod_node != node, spec->udp);
+	snat = pod_node != node ? st.snat_remote : st.snat_local;
 	nat_expire(&s->nat, now);
 	switch (nat_admit(&s->nat, (uint32_t)node, (uint32_t)pod, snat)) {
 	case NAT_CONNTRACK_FULL:
@@ -182,6 +204,7 @@ static void on_arrival(struct engine *eng, const struct event *ev, void *ctx)
 	fl->node = (uint32_t)node;
 	fl->client = ev->a;
 	fl->client_ip = addr;
+	fl->src = src < 0 ? FLOW_EXTERNAL : (uint32_t)src;
 	fl->flags = (measured ? F_MEASURED : 0) | (snat ? F_SNAT : 0);
 	nr = spec->keepalive ? (int)lround(dist_sample(&spec->requests, &cl->traffic)) : 1;
 	fl->remaining = nr < 1 ? 1 : (uint32_t)nr;
@@ -189,7 +212,7 @@ static void on_arrival(struct engine *eng, const struct event *ev, void *ctx)
 		fl->flags |= F_HOP2;
 		if (c->nodes[pod_node].zone != c->nodes[node].zone)
 			fl->flags |= F_CROSS_ZONE;
-		if (proxy_dsr(&s->psvc[cl->svc], 1, spec->udp))
+		if (cl->path.loc == LOC_EXTERNAL && proxy_dsr(ps, 1, spec->udp))
 			fl->flags |= F_DSR;
 	}
 	if (measured) {
@@ -223,7 +246,17 @@ static void on_arrival(struct engine *eng, const struct event *ev, void *ctx)
 static double network_ms(struct sim *s, const struct flow *fl)
 {
 	const struct latency_spec *l = &s->c->latency;
-	double ms = l->lb_to_node;
+	const struct cluster *c = s->c;
+	double ms;
+
+	/* The first hop: the LB (or outside client) to the node, or an
+	 * in-cluster client's node to the node whose NodePort it dials. */
+	if (fl->src == FLOW_EXTERNAL)
+		ms = l->lb_to_node;
+	else if (fl->src == fl->node)
+		ms = 0;
+	else
+		ms = c->nodes[fl->src].zone == c->nodes[fl->node].zone ? l->same_zone : l->cross_zone;
 
 	if (!(fl->flags & F_HOP2))
 		ms += l->same_node;
@@ -233,7 +266,7 @@ static double network_ms(struct sim *s, const struct flow *fl)
 		ms += ((fl->flags & F_CROSS_ZONE) ? l->cross_zone : l->same_zone) *
 		      ((fl->flags & F_DSR) ? 0.5 : 1);
 	if (fl->flags & F_SNAT)
-		ms += s->c->proxy.snat_cost_ms;
+		ms += c->proxy.snat_cost_ms;
 	if (l->has_jitter) {
 		struct rng *r = &s->clients[fl->client].jitter;
 
@@ -324,10 +357,62 @@ static void on_warmup(struct engine *eng, const struct event *ev, void *ctx)
 	s->nat.measuring = 1;
 }
 
+/* The expected outcome of each Service is its client groups' expectations
+ * mixed by rate (a Service without clients keeps the external LB's). */
+static void expect_mix(struct sim *s)
+{
+	const struct cluster *c = s->c;
+	double *w = ks_calloc((size_t)c->nnodes + 1, sizeof *w);
+
+	for (int i = 0; i < c->nservices; i++) {
+		struct svc_stats *ss = &s->m.svc[i];
+		double *sh = ks_calloc((size_t)ss->neps + 1, sizeof *sh);
+		double total = 0, routed = 0;
+		struct proxy_expect e, sum = { 0 };
+
+		for (int g = 0; g < c->nclients; g++)
+			total += c->clients[g].service == i ? c->clients[g].rate_per_s : 0;
+		if (total > 0) {
+			for (int n = 0; n < c->nnodes; n++)
+				ss->lb_weight[n] = 0;
+			for (int k = 0; k < ss->neps; k++)
+				ss->expected_share[k] = 0;
+		}
+		for (int g = 0; g < c->nclients && total > 0; g++) {
+			double f, r;
+
+			if (c->clients[g].service != i)
+				continue;
+			f = c->clients[g].rate_per_s / total;
+			path_expect(&s->clients[g].path, &s->lbs[i], &s->psvc[i], c->nnodes, w, sh, &e);
+			r = f * (1 - e.drop_no_local - e.drop_no_endpoint);
+			for (int n = 0; n < c->nnodes; n++)
+				ss->lb_weight[n] += f * w[n];
+			for (int k = 0; k < ss->neps; k++)
+				ss->expected_share[k] += r * sh[k];
+			sum.drop_no_local += f * e.drop_no_local;
+			sum.drop_no_endpoint += f * e.drop_no_endpoint;
+			sum.second_hop += r * e.second_hop;
+			sum.snat += r * e.snat;
+			routed += r;
+		}
+		if (routed > 0) {
+			for (int k = 0; k < ss->neps; k++)
+				ss->expected_share[k] /= routed;
+			sum.second_hop /= routed;
+			sum.snat /= routed;
+		}
+		if (total > 0)
+			ss->expect = sum;
+		ks_free(sh);
+	}
+	ks_free(w);
+}
+
 struct sim *sim_create(const struct cluster *c, uint64_t seed, uint32_t replication)
 {
 	struct sim *s = ks_calloc(1, sizeof *s);
-	double rate = 0, udp, total;
+	double rate = 0;
 	int *neps = ks_calloc((size_t)c->nservices + 1, sizeof *neps);
 	int *local = ks_calloc((size_t)c->nnodes, sizeof *local);
 
@@ -348,6 +433,9 @@ struct sim *sim_create(const struct cluster *c, uint64_t seed, uint32_t replicat
 	ks_free(neps);
 	for (int n = 0; n < c->nnodes; n++)
 		s->m.conntrack_max[n] = c->nodes[n].conntrack_max;
+	s->node_zone = ks_calloc((size_t)c->nnodes + 1, sizeof *s->node_zone);
+	for (int n = 0; n < c->nnodes; n++)
+		s->node_zone[n] = c->nodes[n].zone;
 	s->pod_node = ks_calloc((size_t)c->npods + 1, sizeof *s->pod_node);
 	for (int p = 0; p < c->npods; p++)
 		s->pod_node[p] = c->pods[p].node;
@@ -373,19 +461,14 @@ struct sim *sim_create(const struct cluster *c, uint64_t seed, uint32_t replicat
 	for (int i = 0; i < c->nservices; i++) {
 		struct svc_stats *ss = &s->m.svc[i];
 
-		proxy_svc_init(&s->psvc[i], c, i);
+		proxy_svc_init(&s->psvc[i], c, i, s->node_zone);
 		for (int n = 0; n < c->nnodes; n++)
 			local[n] = proxy_local_count(&s->psvc[i], n);
 		lb_init(&s->lbs[i], c, i, local,
 			rng_derive(seed, replication, STREAM_LB, (uint64_t)i));
 		lb_weights(&s->lbs[i], c->nnodes, ss->lb_weight);
-		udp = total = 0;
-		for (int k = 0; k < c->nclients; k++)
-			if (c->clients[k].service == i) {
-				total += c->clients[k].rate_per_s;
-				udp += c->clients[k].udp ? c->clients[k].rate_per_s : 0;
-			}
-		proxy_expect(&s->psvc[i], c->nnodes, ss->lb_weight, total > 0 ? udp / total : 0,
+		proxy_expect(&s->psvc[i], c->nnodes, ss->lb_weight, PROXY_EXTERNAL,
+			     proxy_masquerades(&s->psvc[i], 0, 0), proxy_masquerades(&s->psvc[i], 1, 0),
 			     ss->expected_share, &ss->expect);
 	}
 	s->clients = ks_calloc((size_t)c->nclients, sizeof *s->clients);
@@ -398,12 +481,14 @@ struct sim *sim_create(const struct cluster *c, uint64_t seed, uint32_t replicat
 		rng_init(&cl->jitter, rng_derive(seed, replication, STREAM_JITTER, (uint64_t)i));
 		cl->mean_gap_s = 1.0 / c->clients[i].rate_per_s;
 		cl->svc = (uint32_t)c->clients[i].service;
+		path_init(&cl->path, c, i);
 		engine_schedule(s->eng, cl->mean_gap_s * rng_exp1(&cl->arrivals),
 				EV_ARRIVAL, (uint32_t)i, 0);
 	}
 	if (c->warmup_s > 0)
 		engine_schedule(s->eng, c->warmup_s, EV_WARMUP, 0, 0);
 	ks_free(local);
+	expect_mix(s);
 	return s;
 }
 
@@ -424,6 +509,7 @@ void sim_destroy(struct sim *s)
 		rng_fini(&s->clients[i].addrs);
 		rng_fini(&s->clients[i].traffic);
 		rng_fini(&s->clients[i].jitter);
+		path_fini(&s->clients[i].path);
 	}
 	ks_free(s->servers);
 	ks_free(s->proxy_rng);
@@ -433,6 +519,7 @@ void sim_destroy(struct sim *s)
 	pool_fini(&s->flows);
 	nat_fini(&s->nat);
 	ks_free(s->pod_node);
+	ks_free(s->node_zone);
 	metrics_fini(&s->m);
 	engine_destroy(s->eng);
 	ks_free(s);

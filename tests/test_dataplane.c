@@ -2,6 +2,7 @@
  * against its defining property, end to end (scenario in, shares out).
  * Shares are compared with 5 binomial standard errors of the routed flows. */
 #include <math.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -224,6 +225,119 @@ static void dataplane_should_masquerade_per_cilium_forwarding_mode(void)
 	done(&r);
 }
 
+/* In-cluster clients, on a three-node two-zone layout: api pods on a, b
+ * (zone z1) and c (z2); web pods (the callers) on a, a and c. */
+static const char INCLUSTER[] =
+	"{\"duration_s\": 40, \"nodes\": [{\"name\": \"a\", \"zone\": \"z1\"}, {\"name\": \"b\", \"zone\": \"z1\"},"
+	" {\"name\": \"c\", \"zone\": \"z2\"}, {\"name\": \"d\", \"zone\": \"z2\"}],"
+	" \"workloads\": [{\"name\": \"api\", \"replicas\": 3, \"labels\": {\"app\": \"api\"}, \"pin\": [\"a\", \"b\", \"c\"],"
+	"  \"server\": {\"concurrency\": 64}},"
+	"  {\"name\": \"web\", \"replicas\": 3, \"labels\": {\"app\": \"web\"}, \"pin\": [\"a\", \"a\", \"c\"]}],"
+	" \"services\": [{\"name\": \"api\", \"type\": \"LoadBalancer\", \"selector\": {\"app\": \"api\"},"
+	"  \"externalTrafficPolicy\": \"Local\"}],"
+	" \"clients\": [{\"name\": \"web\", \"service\": \"api\", \"location\": \"pod\", \"from_workload\": \"web\","
+	"  \"arrival\": {\"process\": \"poisson\", \"rate_per_s\": 1000}}]}";
+
+static void run_text(struct run *r, const char *text, const char *const *sets, int nsets)
+{
+	char path[] = "/tmp/ktsim-dp-XXXXXX";
+	int fd = mkstemp(path);
+	struct err e;
+
+	CU_ASSERT_FATAL(fd >= 0);
+	CU_ASSERT_FATAL(write(fd, text, strlen(text)) == (ssize_t)strlen(text));
+	close(fd);
+	err_init(&e);
+	if (scenario_load(&r->c, path, sets, nsets, &e) < 0)
+		err_print(stderr, &e);
+	unlink(path);
+	CU_ASSERT_FATAL(r->c != NULL);
+	r->s = sim_create(r->c, r->c->seed, 0);
+	sim_run(r->s, NULL, NULL);
+	r->ss = &sim_metrics(r->s)->svc[0];
+}
+
+/* ClusterIP: every pod alike; internalTrafficPolicy Local keeps callers on
+ * their node (a has api-0; c has api-2), and a caller's node without an
+ * endpoint drops (d). */
+static void dataplane_should_apply_internal_traffic_policy(void)
+{
+	const char *local[] = { "services[0].internalTrafficPolicy=Local" };
+	const char *from_d[] = { "services[0].internalTrafficPolicy=Local",
+				 "clients[0]={\"name\": \"x\", \"service\": \"api\", \"location\": \"pod\","
+				 " \"from_nodes\": [\"a\", \"d\"], \"arrival\": {\"process\": \"poisson\", \"rate_per_s\": 1000}}" };
+	struct run r;
+
+	run_text(&r, INCLUSTER, NULL, 0);
+	assert_shares(&r, 1.0 / 3, 1.0 / 3, 1.0 / 3);
+	CU_ASSERT_EQUAL(r.ss->snat, 0);
+	done(&r);
+	run_text(&r, INCLUSTER, local, 1);
+	assert_shares(&r, 2.0 / 3, 0, 1.0 / 3);
+	CU_ASSERT_EQUAL(r.ss->hops2, 0);
+	done(&r);
+	run_text(&r, INCLUSTER, from_d, 2);
+	CU_ASSERT(near((double)r.ss->drops[DROP_NO_LOCAL_ENDPOINT] / r.ss->offered, 0.5, r.ss->offered));
+	done(&r);
+}
+
+/* trafficDistribution: PreferSameZone keeps traffic in the zone when the
+ * zone has endpoints; PreferSameNode prefers the node, then the zone. */
+static void dataplane_should_prefer_close_endpoints(void)
+{
+	const char *zone[] = { "services[0].trafficDistribution=PreferSameZone" };
+	const char *node[] = { "services[0].trafficDistribution=PreferSameNode" };
+	struct run r;
+
+	run_text(&r, INCLUSTER, zone, 1);
+	/* from a (2/3): api-0, api-1 half each; from c (1/3): api-2 */
+	assert_shares(&r, 1.0 / 3, 1.0 / 3, 1.0 / 3);
+	CU_ASSERT_EQUAL(r.ss->cross_zone, 0);
+	CU_ASSERT(r.ss->hops2 > 0);
+	done(&r);
+	run_text(&r, INCLUSTER, node, 1);
+	assert_shares(&r, 2.0 / 3, 0, 1.0 / 3);
+	CU_ASSERT_EQUAL(r.ss->hops2, 0);
+	done(&r);
+}
+
+/* A pod dialling a Local Service's LoadBalancer IP is short-circuited to
+ * the Cluster chain: no drop on a node without an endpoint, no SNAT; a host
+ * process doing the same is masqueraded. */
+static void dataplane_should_short_circuit_in_cluster_traffic_to_the_lb_ip(void)
+{
+	const char *pod[] = { "clients[0].via=loadBalancer", "clients[0].from_workload=api",
+			      "clients[0].location=pod" };
+	const char *host[] = { "clients[0]={\"name\": \"h\", \"service\": \"api\", \"location\": \"host\","
+			       " \"via\": \"loadBalancer\", \"from_nodes\": [\"d\"],"
+			       " \"arrival\": {\"process\": \"poisson\", \"rate_per_s\": 1000}}" };
+	struct run r;
+
+	run_text(&r, INCLUSTER, pod, 3);
+	CU_ASSERT_EQUAL(r.ss->dropped, 0);
+	CU_ASSERT_EQUAL(r.ss->snat, 0);
+	assert_shares(&r, 1.0 / 3, 1.0 / 3, 1.0 / 3);
+	done(&r);
+	run_text(&r, INCLUSTER, host, 1);
+	CU_ASSERT_EQUAL(r.ss->dropped, 0);
+	CU_ASSERT_EQUAL(r.ss->snat, r.ss->routed);
+	done(&r);
+}
+
+/* A headless Service: clients take pod IPs in DNS order, so the shares are
+ * exactly even (round-robin), with no proxy and no SNAT. */
+static void dataplane_should_round_robin_dns_for_headless_services(void)
+{
+	const char *sets[] = { "services[0]={\"name\": \"api\", \"clusterIP\": \"None\", \"selector\": {\"app\": \"api\"}}" };
+	struct run r;
+
+	run_text(&r, INCLUSTER, sets, 1);
+	for (int i = 0; i < 3; i++)
+		CU_ASSERT(llabs((long long)r.ss->eps[i].flows * 3 - (long long)r.ss->routed) <= 3);
+	CU_ASSERT_EQUAL(r.ss->snat, 0);
+	done(&r);
+}
+
 CU_ErrorCode suite_dataplane(void)
 {
 	static const struct test_case cases[] = {
@@ -234,6 +348,10 @@ CU_ErrorCode suite_dataplane(void)
 		{ "dataplane_should_split_by_zone_first_without_cross_zone", dataplane_should_split_by_zone_first_without_cross_zone },
 		{ "dataplane_should_stick_a_5_tuple_to_one_node_with_hash", dataplane_should_stick_a_5_tuple_to_one_node_with_hash },
 		{ "dataplane_should_masquerade_per_cilium_forwarding_mode", dataplane_should_masquerade_per_cilium_forwarding_mode },
+		{ "dataplane_should_apply_internal_traffic_policy", dataplane_should_apply_internal_traffic_policy },
+		{ "dataplane_should_prefer_close_endpoints", dataplane_should_prefer_close_endpoints },
+		{ "dataplane_should_short_circuit_in_cluster_traffic_to_the_lb_ip", dataplane_should_short_circuit_in_cluster_traffic_to_the_lb_ip },
+		{ "dataplane_should_round_robin_dns_for_headless_services", dataplane_should_round_robin_dns_for_headless_services },
 		{ NULL, NULL },
 	};
 	return tests_add("dataplane", cases);

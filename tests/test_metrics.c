@@ -13,6 +13,8 @@
 #include "ktsim/server.h"
 #include "tests.h"
 
+static const int zones[8]; /* every hand-built node in zone 0 */
+
 static void metrics_should_compute_skew_of_50_25_25(void)
 {
 	const double x[] = { 50, 25, 25 };
@@ -110,12 +112,13 @@ static void expect_of(const int *ppn, int nn, enum traffic_policy etp, int hc, d
 	int local[8];
 
 	c->services[0].lb.hc.enabled = hc;
-	proxy_svc_init(&ps, c, 0);
+	proxy_svc_init(&ps, c, 0, zones);
 	for (int n = 0; n < nn; n++)
 		local[n] = proxy_local_count(&ps, n);
 	lb_init(&lb, c, 0, local, 1);
 	lb_weights(&lb, nn, w);
-	proxy_expect(&ps, nn, w, 0, share, ex);
+	proxy_expect(&ps, nn, w, PROXY_EXTERNAL, proxy_masquerades(&ps, 0, 0),
+		     proxy_masquerades(&ps, 1, 0), share, ex);
 	lb_fini(&lb);
 	proxy_svc_fini(&ps);
 	cluster_destroy(c);
@@ -167,10 +170,10 @@ static void proxy_should_reject_without_endpoints_and_drop_without_local_ones(vo
 	int snat = -1, hits[2] = { 0, 0 };
 
 	rng_init(&r, 42);
-	proxy_svc_init(&ps, c, 0);
-	CU_ASSERT_EQUAL(proxy_pick(&ps, 0, &r), PROXY_NO_LOCAL_ENDPOINT);
+	proxy_svc_init(&ps, c, 0, zones);
+	CU_ASSERT_EQUAL(proxy_pick(&ps, 0, PROXY_EXTERNAL, &r), PROXY_NO_LOCAL_ENDPOINT);
 	for (int i = 0; i < 1000; i++) {
-		int ep = proxy_pick(&ps, 1, &r);
+		int ep = proxy_pick(&ps, 1, PROXY_EXTERNAL, &r);
 
 		CU_ASSERT_FATAL(ep == 0 || ep == 1);
 		hits[ep]++;
@@ -180,11 +183,11 @@ static void proxy_should_reject_without_endpoints_and_drop_without_local_ones(vo
 	/* Two local endpoints share node b's flows: 500 +- 5 sd (sd = 15.8). */
 	CU_ASSERT(abs(hits[0] - 500) < 80);
 	ps.neps = 0;
-	CU_ASSERT_EQUAL(proxy_pick(&ps, 1, &r), PROXY_NO_ENDPOINT);
+	CU_ASSERT_EQUAL(proxy_pick(&ps, 1, PROXY_EXTERNAL, &r), PROXY_NO_ENDPOINT);
 	proxy_svc_fini(&ps);
 	c->services[0].etp = POLICY_CLUSTER;
-	proxy_svc_init(&ps, c, 0);
-	CU_ASSERT(proxy_pick(&ps, 0, &r) >= 0);
+	proxy_svc_init(&ps, c, 0, zones);
+	CU_ASSERT(proxy_pick(&ps, 0, PROXY_EXTERNAL, &r) >= 0);
 	CU_ASSERT_EQUAL(proxy_masquerades(&ps, 0, 0), 1); /* even to a local endpoint */
 	proxy_svc_fini(&ps);
 	rng_fini(&r);

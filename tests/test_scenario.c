@@ -159,7 +159,7 @@ static void scenario_should_check_references_and_cross_key_rules(void)
 		  "workloads[0].pin[0]: node 'nodeb' not found @1:139" },
 		{ "{\"duration_s\": 5, " BASE_NODES ", \"services\": [{\"name\": \"s\"}]," BASE_CLIENT "}",
 		  "clients[0].service: service 's' is of type ClusterIP, which external clients cannot reach; "
-		  "set its type to NodePort or LoadBalancer @1:153" },
+		  "set its type to NodePort or LoadBalancer, or give the client a location \"pod\" or \"host\" @1:153" },
 		{ "{\"duration_s\": 5, \"warmup_s\": 5, " BASE_NODES ", \"services\": [{\"name\": \"s\", \"type\": \"NodePort\"}]," BASE_CLIENT "}",
 		  "warmup_s: warm-up (5 s) must be shorter than duration_s (5 s) @1:31" },
 		{ "{\"duration_s\": 5, " BASE_NODES ", \"services\": [{\"name\": \"s\", \"type\": \"NodePort\","

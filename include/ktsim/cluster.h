@@ -141,18 +141,33 @@ struct lb_spec {
 	struct health_check hc;
 };
 
+enum traffic_distribution { TD_NONE, TD_PREFER_SAME_ZONE, TD_PREFER_SAME_NODE };
+
 struct service {
 	char *name;
 	enum svc_type type;
+	int headless;         /* clusterIP: None — clients resolve pod IPs themselves */
 	struct labels selector;
 	enum traffic_policy etp;
+	enum traffic_policy itp;   /* internalTrafficPolicy */
+	enum traffic_distribution td;
 	struct lb_spec lb;
 	int *eps, neps;       /* ready endpoints (pod ids, by pod id), from cluster_endpoints */
 };
 
+/* Where a client group's connections start. */
+enum client_location { LOC_EXTERNAL, LOC_POD, LOC_HOST };
+/* What an in-cluster client dials. */
+enum client_via { VIA_CLUSTER_IP, VIA_LOAD_BALANCER, VIA_NODE_PORT };
+
 struct client {
 	char *name;
 	int service;
+	enum client_location location;
+	enum client_via via;
+	int from_workload;    /* LOC_POD: connections start on its running pods' nodes, or -1 */
+	int *from_nodes, nfrom; /* else from these nodes, uniformly */
+	int target;           /* VIA_NODE_PORT: the node dialled, -1 = the client's own */
 	double rate_per_s;    /* Poisson arrivals of connections */
 	uint32_t count;       /* distinct client IPs */
 	uint32_t cidr_base;   /* first address, host order */
@@ -222,5 +237,6 @@ const char *cluster_policy_name(enum traffic_policy p);
 const char *cluster_svc_type_name(enum svc_type t);
 const char *cluster_lb_mode_name(enum lb_mode m);
 const char *cluster_proxy_name(enum proxy_mode m);
+const char *cluster_td_name(enum traffic_distribution t);
 
 #endif

@@ -26,38 +26,74 @@ enum { PROXY_NO_LOCAL_ENDPOINT = -1, PROXY_NO_ENDPOINT = -2 };
 
 /* One Service as every node's proxy sees it. */
 struct proxy_svc {
-	enum traffic_policy etp;
+	enum traffic_policy etp, itp;
+	enum traffic_distribution td;
 	enum proxy_mode mode;
 	enum snat_mode snat_mode;
 	int neps;
+	int *all;        /* 0 .. neps-1 */
 	int *ep_node;    /* node of endpoint i */
 	int *local;      /* endpoint indexes grouped by node ... */
 	int *local_off;  /* ... node n's are local[local_off[n] .. local_off[n+1]) */
+	int *zonal;      /* endpoint indexes grouped by zone, likewise */
+	int *zone_off;
+	const int *node_zone; /* borrowed: zone of each node */
 };
 
+/* Which rule set a flow meets: external traffic (externalTrafficPolicy),
+ * in-cluster traffic to the ClusterIP (internalTrafficPolicy), or the
+ * short-circuit that sends in-cluster traffic for a LoadBalancer IP or
+ * NodePort to the Cluster chain (KUBE-EXT "pod traffic for ... external
+ * destinations", proxier.go). */
+enum proxy_rule { PROXY_EXTERNAL, PROXY_INTERNAL, PROXY_CLUSTER_WIDE };
+
 /* Index the ready endpoints of service `svc`. */
-void proxy_svc_init(struct proxy_svc *ps, const struct cluster *c, int svc);
+void proxy_svc_init(struct proxy_svc *ps, const struct cluster *c, int svc, const int *node_zone);
 void proxy_svc_fini(struct proxy_svc *ps);
 /* Ready endpoints of the service on node n. */
 static inline int proxy_local_count(const struct proxy_svc *ps, int n)
 {
 	return ps->local_off[n + 1] - ps->local_off[n];
 }
-/* Choose the endpoint for a new external flow entering `node`, drawing from
+/* The candidate endpoints for a new flow at `node` under `rule`: *list and
+ * the count (0: none). A Local policy keeps this node's endpoints only;
+ * otherwise trafficDistribution narrows the cluster-wide set to this node's
+ * (PreferSameNode) or zone's endpoints when there are any, as kube-proxy's
+ * topologyModeFromHints falls back per node (pkg/proxy/topology.go). */
+static inline int proxy_candidates(const struct proxy_svc *ps, int node, enum proxy_rule rule,
+				   const int **list)
+{
+	enum traffic_policy pol = rule == PROXY_EXTERNAL ? ps->etp
+				: rule == PROXY_INTERNAL ? ps->itp : POLICY_CLUSTER;
+	int k = proxy_local_count(ps, node), z;
+
+	if (pol == POLICY_LOCAL || (ps->td == TD_PREFER_SAME_NODE && k > 0)) {
+		*list = ps->local + ps->local_off[node];
+		return k;
+	}
+	z = ps->node_zone[node];
+	if (ps->td != TD_NONE && ps->zone_off[z + 1] > ps->zone_off[z]) {
+		*list = ps->zonal + ps->zone_off[z];
+		return ps->zone_off[z + 1] - ps->zone_off[z];
+	}
+	*list = ps->all;
+	return ps->neps;
+}
+/* Choose the endpoint for a new flow at `node` under `rule`, drawing from
  * that node's stream r. Returns the endpoint index, PROXY_NO_ENDPOINT or
  * PROXY_NO_LOCAL_ENDPOINT. */
-static inline int proxy_pick(const struct proxy_svc *ps, int node, struct rng *r)
+static inline int proxy_pick(const struct proxy_svc *ps, int node, enum proxy_rule rule,
+			     struct rng *r)
 {
+	const int *list;
 	int k;
 
 	if (ps->neps == 0)
 		return PROXY_NO_ENDPOINT;
-	if (ps->etp == POLICY_CLUSTER)
-		return (int)rng_below(r, (uint32_t)ps->neps);
-	k = proxy_local_count(ps, node);
+	k = proxy_candidates(ps, node, rule, &list);
 	if (k == 0)
 		return PROXY_NO_LOCAL_ENDPOINT;
-	return ps->local[ps->local_off[node] + (k == 1 ? 0 : (int)rng_below(r, (uint32_t)k))];
+	return list[k == 1 ? 0 : (int)rng_below(r, (uint32_t)k)];
 }
 /* Is an external flow masqueraded, given that its endpoint is on another
  * node (remote) and its protocol? */
@@ -91,11 +127,13 @@ struct proxy_expect {
 	double snat;            /* fraction of routed flows masqueraded */
 };
 
-/* Given the LB's node weights w (summing to 1 over the pool, or all 0 when
- * the pool is empty) and the share of UDP flows, fill share[i] = expected
+/* Given the weights w of the nodes flows enter (the LB's split, or where
+ * in-cluster clients run; summing to 1, or all 0), the rule they meet and
+ * whether they are masqueraded (snat_local for a local endpoint, snat_remote
+ * for a forwarded one, each as a fraction), fill share[i] = expected
  * fraction of routed flows that endpoint i receives (all 0 when nothing is
  * routed) and *out. */
-void proxy_expect(const struct proxy_svc *ps, int nnodes, const double *w, double udp,
-		  double *share, struct proxy_expect *out);
+void proxy_expect(const struct proxy_svc *ps, int nnodes, const double *w, enum proxy_rule rule,
+		  double snat_local, double snat_remote, double *share, struct proxy_expect *out);
 
 #endif
