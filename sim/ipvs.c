@@ -1,0 +1,317 @@
+/* ipvs — IPVS schedulers (see ipvs.h); each rule cites its kernel source
+ * under net/netfilter/ipvs/. */
+#include "ktsim/ipvs.h"
+
+#include <string.h>
+
+#include "ktsim/err.h"
+#include "ktsim/maglev.h"
+#include "ktsim/mem.h"
+
+/* IP_VS_MH_TAB_BITS = CONFIG_IP_VS_MH_TAB_INDEX / 2 (ip_vs_mh.c). */
+#define MH_TAB_BITS 6
+/* generate_hash_secret's key word (ip_vs_mh.c), seeding the source hash. */
+#define MH_SRC_SEED 2654435761u
+
+static const char *const kind_names[IPVS_NKINDS] = {
+	"rr", "wrr", "lc", "wlc", "sh", "dh", "sed", "nq", "mh",
+};
+
+int ipvs_kind_from_name(const char *name)
+{
+	for (int k = 0; k < IPVS_NKINDS; k++)
+		if (strcmp(name, kind_names[k]) == 0)
+			return k;
+	return -1;
+}
+
+const char *ipvs_kind_name(enum ipvs_kind k)
+{
+	KS_ASSERT((unsigned)k < IPVS_NKINDS);
+	return kind_names[k];
+}
+
+/* hash_32 of include/linux/hash.h: multiply by GOLDEN_RATIO_32 and keep the
+ * top `bits` bits. */
+static uint32_t hash_32(uint32_t v, int bits)
+{
+	return (v * 0x61C88647u) >> (32 - bits);
+}
+
+/* fls of include/linux/bitops.h: 1-based index of the highest set bit. */
+static int fls(unsigned x)
+{
+	int r = 0;
+
+	for (; x; x >>= 1)
+		r++;
+	return r;
+}
+
+static int gcd(int a, int b)
+{
+	while (b) {
+		int t = a % b;
+
+		a = b;
+		b = t;
+	}
+	return a;
+}
+
+/* ip_vs_sh_reassign (ip_vs_dh_reassign alike): walk the list giving each
+ * server `weight` consecutive buckets ("Don't move to next dest until filling
+ * weight": a weight-0 server still gets one), wrapping until all are filled.
+ * Servers past the 256th never get a bucket. */
+static void fill_buckets(struct ipvs_sched *s)
+{
+	int i = 0, d = 0;
+
+	for (int b = 0; b < IPVS_SH_TAB_SIZE; b++) {
+		s->table[b] = s->n ? i : -1;
+		if (s->n && ++d >= s->weight[i]) {
+			i = (i + 1) % s->n;
+			d = 0;
+		}
+	}
+}
+
+/* ip_vs_mh_reassign: turns = ((w / gcd) >> rshift) or 1 for a nonzero w,
+ * rshift keeping max(w) / gcd within MH_TAB_BITS bits
+ * (ip_vs_mh_shift_weight), then Maglev population (ip_vs_mh_populate).
+ * The kernel hashes each server's address and port with hsiphash; ktsim's
+ * servers have names, hashed by maglev_build (murmur3, as Cilium). */
+static void fill_mh(struct ipvs_sched *s, int g, int wmax, const char *const *names)
+{
+	int *turns = ks_calloc((size_t)s->n, sizeof *turns);
+
+	if (g > 0) {
+		int rshift = fls((unsigned)(wmax / g)) - MH_TAB_BITS;
+
+		if (rshift < 0)
+			rshift = 0;
+		for (int i = 0; i < s->n; i++) {
+			int t = (s->weight[i] / g) >> rshift;
+
+			turns[i] = t ? t : s->weight[i] != 0;
+		}
+	}
+	maglev_build(s->table, IPVS_MH_TAB_SIZE, names, turns, s->n);
+	ks_free(turns);
+}
+
+void ipvs_init(struct ipvs_sched *s, enum ipvs_kind k, int n, const int *weights,
+	       const char *const *names, int flags)
+{
+	int g = 0, wmax = 0;
+
+	KS_ASSERT((unsigned)k < IPVS_NKINDS && n >= 0);
+	memset(s, 0, sizeof *s);
+	s->kind = k;
+	s->n = n;
+	s->flags = flags;
+	s->cursor = -1;
+	s->weight = ks_calloc((size_t)n, sizeof *s->weight);
+	s->active = ks_calloc((size_t)n, sizeof *s->active);
+	s->inactive = ks_calloc((size_t)n, sizeof *s->inactive);
+	for (int i = 0; i < n; i++) {
+		int w = weights ? weights[i] : 1;
+
+		KS_ASSERT(w >= 0);
+		s->weight[i] = w;
+		if (w > 0)
+			g = g ? gcd(w, g) : w;
+		if (w > wmax)
+			wmax = w;
+	}
+	/* ip_vs_wrr_init_svc: di = gcd of the positive weights (1 if none),
+	 * mw = max weight - (di - 1) so the last pass is cw = 1, cw = mw. */
+	s->di = g ? g : 1;
+	s->mw = wmax - (s->di - 1);
+	s->cw = s->mw;
+	if (k == IPVS_SH || k == IPVS_DH) {
+		s->table = ks_malloc(IPVS_SH_TAB_SIZE * sizeof *s->table);
+		fill_buckets(s);
+	} else if (k == IPVS_MH) {
+		/* ip_vs_mh_reassign refuses more servers than slots (-EINVAL). */
+		KS_ASSERT(n <= IPVS_MH_TAB_SIZE && (n == 0 || names != NULL));
+		s->table = ks_malloc(IPVS_MH_TAB_SIZE * sizeof *s->table);
+		fill_mh(s, g, wmax, names);
+	}
+}
+
+void ipvs_fini(struct ipvs_sched *s)
+{
+	ks_free(s->weight);
+	ks_free(s->active);
+	ks_free(s->inactive);
+	ks_free(s->table);
+	memset(s, 0, sizeof *s);
+}
+
+/* ip_vs_rr_schedule: from the server after the last one picked (the list
+ * head at first), the first with weight > 0; the last one is tried last. */
+static int pick_rr(struct ipvs_sched *s)
+{
+	for (int k = 1; k <= s->n; k++) {
+		int i = (s->cursor + k) % s->n;
+
+		if (s->weight[i] > 0)
+			return s->cursor = i;
+	}
+	return -1;
+}
+
+/* ip_vs_wrr_schedule: scan on from the last pick for a weight >= cw; at the
+ * end of the list lower cw by di, and after cw = 1 (the last pass) start
+ * again from mw. The last/stop/restarted bookkeeping ends the search once
+ * every server was tried at cw = 1. */
+static int pick_wrr(struct ipvs_sched *s)
+{
+	int i = s->cursor, last = s->cursor, stop = -2, last_pass = 0, restarted = 0;
+
+	if (s->mw == 0)
+		return -1;
+	for (;;) {
+		for (i++; i < s->n; i++) {
+			if (s->weight[i] >= s->cw)
+				return s->cursor = i;
+			if (i == stop)
+				goto over;
+		}
+		i = -1;
+		s->cw -= s->di;
+		if (s->cw <= 0) {
+			s->cw = s->mw;
+			if (last_pass || last == -1)
+				goto over;
+			restarted = 1;
+		}
+		last_pass = s->cw <= s->di;
+		if (last_pass && restarted && last != -1)
+			stop = last;
+	}
+over:
+	s->cursor = i;
+	return -1;
+}
+
+/* ip_vs_dest_conn_overhead (include/net/ip_vs.h): activeconns * 256 +
+ * inactconns. */
+static int64_t conn_overhead(const struct ipvs_sched *s, int i)
+{
+	return ((int64_t)s->active[i] << 8) + s->inactive[i];
+}
+
+/* ip_vs_lc_schedule: the least overhead among servers of nonzero weight, the
+ * first in list order on ties (strict <). Its comment says activeconns<<5;
+ * the code uses ip_vs_dest_conn_overhead's <<8. */
+static int pick_lc(const struct ipvs_sched *s)
+{
+	int least = -1;
+	int64_t loh = 0;
+
+	for (int i = 0; i < s->n; i++) {
+		if (s->weight[i] == 0)
+			continue;
+		int64_t doh = conn_overhead(s, i);
+
+		if (least < 0 || doh < loh) {
+			least = i;
+			loh = doh;
+		}
+	}
+	return least;
+}
+
+/* wlc, sed, nq: the least cost / weight, compared without division as
+ * loh * w_i > doh * w_least, the first on ties, weight-0 servers skipped.
+ * Cost: wlc the conn overhead (ip_vs_wlc.c); sed and nq activeconns + 1,
+ * inactive ignored (ip_vs_sed_dest_overhead, ip_vs_nq_dest_overhead); nq
+ * takes a server with no active connection at once (ip_vs_nq_schedule). */
+static int pick_least_weighted(const struct ipvs_sched *s)
+{
+	int least = -1;
+	int64_t loh = 0;
+
+	for (int i = 0; i < s->n; i++) {
+		if (s->weight[i] == 0)
+			continue;
+		if (s->kind == IPVS_NQ && s->active[i] == 0)
+			return i;
+		int64_t doh = s->kind == IPVS_WLC ? conn_overhead(s, i) : (int64_t)s->active[i] + 1;
+
+		if (least < 0 || loh * s->weight[i] > doh * s->weight[least]) {
+			least = i;
+			loh = doh;
+		}
+	}
+	return least;
+}
+
+/* A table entry, or -1 when it is empty or quiesced (is_unavailable in
+ * ip_vs_sh.c / ip_vs_mh.c; the *-fallback flags are not modelled). */
+static int table_pick(const struct ipvs_sched *s, uint32_t slot)
+{
+	int i = s->table[slot];
+
+	return i >= 0 && s->weight[i] > 0 ? i : -1;
+}
+
+int ipvs_pick(struct ipvs_sched *s, uint32_t saddr, uint16_t sport, uint32_t vip)
+{
+	uint32_t port = s->flags & IPVS_F_PORT ? sport : 0;
+
+	if (s->n == 0)
+		return -1;
+	switch (s->kind) {
+	case IPVS_RR:
+		return pick_rr(s);
+	case IPVS_WRR:
+		return pick_wrr(s);
+	case IPVS_LC:
+		return pick_lc(s);
+	case IPVS_WLC:
+	case IPVS_SED:
+	case IPVS_NQ:
+		return pick_least_weighted(s);
+	case IPVS_SH:
+		/* ip_vs_sh_hashkey: hash_32(ntohs(port) + ntohl(saddr), 8). */
+		return table_pick(s, hash_32(port + saddr, 8));
+	case IPVS_DH:
+		/* ip_vs_dh_hashkey: hash_32(ntohl(daddr), 8); the destination is
+		 * the Service VIP, the same for every connection. */
+		return table_pick(s, hash_32(vip, 8));
+	case IPVS_MH:
+	case IPVS_NKINDS:
+		break;
+	}
+	KS_ASSERT(s->kind == IPVS_MH);
+	/* ip_vs_mh_hashkey: hsiphash of ntohs(port) + ntohl(saddr) with a fixed
+	 * key, mod the table size; murmur3 stands in for hsiphash. */
+	uint32_t v = port + saddr;
+	const unsigned char b[4] = { v & 255, v >> 8 & 255, v >> 16 & 255, v >> 24 };
+	uint64_t h[2];
+
+	maglev_murmur3(b, sizeof b, MH_SRC_SEED, h);
+	return table_pick(s, (uint32_t)(h[0] % IPVS_MH_TAB_SIZE));
+}
+
+void ipvs_conn_open(struct ipvs_sched *s, int i)
+{
+	KS_ASSERT(i >= 0 && i < s->n);
+	s->active[i]++;
+}
+
+void ipvs_conn_close(struct ipvs_sched *s, int i)
+{
+	KS_ASSERT(i >= 0 && i < s->n && s->active[i] > 0);
+	s->active[i]--;
+	s->inactive[i]++;
+}
+
+void ipvs_conn_expire(struct ipvs_sched *s, int i)
+{
+	KS_ASSERT(i >= 0 && i < s->n && s->inactive[i] > 0);
+	s->inactive[i]--;
+}
