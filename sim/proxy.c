@@ -1,7 +1,15 @@
 /* proxy — endpoint index per Service and the analytic shares (see proxy.h). */
 #include "ktsim/proxy.h"
 
+#include <string.h>
+
+#include "ktsim/err.h"
+
+#include "ktsim/maglev.h"
 #include "ktsim/mem.h"
+
+/* ktsim has no addresses for Services; every one dials this virtual IP. */
+#define SERVICE_VIP 0x0a600001u
 
 /* Group endpoint indexes by key (node or zone) in counting-sort order. */
 static void group(int neps, const int *key, int nkeys, int **list, int **off)
@@ -24,6 +32,7 @@ void proxy_svc_init(struct proxy_svc *ps, const struct cluster *c, int svc, cons
 	const struct service *s = &c->services[svc];
 	int *ep_zone;
 
+	memset(ps, 0, sizeof *ps);
 	ps->etp = s->etp;
 	ps->itp = s->itp;
 	ps->td = s->td;
@@ -42,10 +51,111 @@ void proxy_svc_init(struct proxy_svc *ps, const struct cluster *c, int svc, cons
 	group(s->neps, ps->ep_node, c->nnodes, &ps->local, &ps->local_off);
 	group(s->neps, ep_zone, c->nzones, &ps->zonal, &ps->zone_off);
 	ks_free(ep_zone);
+	ps->stateful = c->proxy.mode == PROXY_IPVS || (c->proxy.mode == PROXY_EBPF && c->proxy.maglev);
+	ps->ipvs_kind = c->proxy.ipvs_scheduler;
+	ps->maglev_m = c->proxy.maglev_m;
+	ps->nnodes = c->nnodes;
+	if (ps->stateful) {
+		ps->nodes = ks_calloc((size_t)c->nnodes + 1, sizeof *ps->nodes);
+		ps->names = ks_calloc((size_t)s->neps + 1, sizeof *ps->names);
+		for (int i = 0; i < s->neps; i++)
+			ps->names[i] = c->pods[s->eps[i]].name;
+	}
+}
+
+/* The chooser of `node` for the candidate set list[0..k), built on first use:
+ * kube-proxy's IPVS gives every real server weight 1 (proxier.go
+ * syncEndpoint); Cilium's Maglev fills its table from the backends' names. */
+static struct proxy_chooser *chooser(struct proxy_svc *ps, int node, const int *list, int k,
+				     int *slot)
+{
+	struct proxy_node *pn = &ps->nodes[node];
+	struct proxy_chooser *ch;
+
+	for (int i = 0; i < pn->n; i++)
+		if (pn->ch[i].list == list && pn->ch[i].k == k) {
+			*slot = i;
+			return &pn->ch[i];
+		}
+	KS_ASSERT(pn->n < 3);
+	*slot = pn->n;
+	ch = &pn->ch[pn->n++];
+	ch->list = list;
+	ch->k = k;
+	if (ps->mode == PROXY_IPVS) {
+		const char **names = ks_calloc((size_t)k + 1, sizeof *names);
+
+		for (int i = 0; i < k; i++)
+			names[i] = ps->names[list[i]];
+		ipvs_init(&ch->ipvs, (enum ipvs_kind)ps->ipvs_kind, k, NULL, names, 0);
+		ks_free(names);
+	} else {
+		const char **names = ks_calloc((size_t)k + 1, sizeof *names);
+
+		for (int i = 0; i < k; i++)
+			names[i] = ps->names[list[i]];
+		ch->maglev = ks_calloc(ps->maglev_m, sizeof *ch->maglev);
+		KS_ASSERT(maglev_build(ch->maglev, ps->maglev_m, names, NULL, k) == 0);
+		ks_free(names);
+	}
+	return ch;
+}
+
+int proxy_pick_conn(struct proxy_svc *ps, int node, enum proxy_rule rule, uint32_t saddr,
+		    uint16_t sport, int udp, int *slot, int *pos)
+{
+	const int *list;
+	struct proxy_chooser *ch;
+	int k, i;
+
+	*slot = *pos = -1;
+	if (ps->neps == 0)
+		return PROXY_NO_ENDPOINT;
+	/* IPVS with no real server answers ICMP port unreachable and Cilium
+	 * drops; ktsim counts both like iptables' DROP (unverified for
+	 * kube-proxy's IPVS mode). */
+	k = proxy_candidates(ps, node, rule, &list);
+	if (k == 0)
+		return PROXY_NO_LOCAL_ENDPOINT;
+	ch = chooser(ps, node, list, k, slot);
+	if (ps->mode == PROXY_IPVS) {
+		/* the virtual IP is the Service's; one per Service here */
+		i = ipvs_pick(&ch->ipvs, saddr, sport, SERVICE_VIP);
+		KS_ASSERT(i >= 0);
+		ipvs_conn_open(&ch->ipvs, i);
+	} else {
+		i = maglev_lookup(ch->maglev, ps->maglev_m,
+				  maglev_flow_hash(saddr, sport, 80, udp ? 17 : 6));
+	}
+	*pos = i;
+	return list[i];
+}
+
+void proxy_conn_close(struct proxy_svc *ps, int node, int slot, int pos)
+{
+	struct proxy_chooser *ch;
+
+	if (slot < 0 || ps->mode != PROXY_IPVS)
+		return;
+	ch = &ps->nodes[node].ch[slot];
+	/* The kernel keeps a closed TCP connection as inactive through
+	 * TIME_WAIT (lc/wlc count it as 1/256 of an active one); ktsim lets
+	 * it go at once. */
+	ipvs_conn_close(&ch->ipvs, pos);
+	ipvs_conn_expire(&ch->ipvs, pos);
 }
 
 void proxy_svc_fini(struct proxy_svc *ps)
 {
+	for (int n = 0; ps->nodes && n < ps->nnodes; n++)
+		for (int i = 0; i < ps->nodes[n].n; i++) {
+			ipvs_fini(&ps->nodes[n].ch[i].ipvs);
+			ks_free(ps->nodes[n].ch[i].maglev);
+		}
+	ks_free(ps->nodes);
+	ks_free(ps->names);
+	ps->nodes = NULL;
+	ps->names = NULL;
 	ks_free(ps->all);
 	ks_free(ps->ep_node);
 	ks_free(ps->local);
@@ -53,6 +163,19 @@ void proxy_svc_fini(struct proxy_svc *ps)
 	ks_free(ps->zonal);
 	ks_free(ps->zone_off);
 	ps->all = ps->ep_node = ps->local = ps->local_off = ps->zonal = ps->zone_off = NULL;
+}
+
+/* The server IPVS dh picks among k for the Service VIP (as in
+ * proxy_pick_conn). */
+static int dh_server(int k)
+{
+	struct ipvs_sched sch;
+	int i;
+
+	ipvs_init(&sch, IPVS_DH, k, NULL, NULL, 0);
+	i = ipvs_pick(&sch, 0, 0, SERVICE_VIP);
+	ipvs_fini(&sch);
+	return i;
 }
 
 void proxy_expect(const struct proxy_svc *ps, int nnodes, const double *w, enum proxy_rule rule,
@@ -85,6 +208,14 @@ void proxy_expect(const struct proxy_svc *ps, int nnodes, const double *w, enum 
 		for (int j = 0; j < k; j++) {
 			double x = w[n] / k;
 			int remote = ps->ep_node[list[j]] != n;
+
+			if (ps->mode == PROXY_IPVS && ps->ipvs_kind == IPVS_DH) {
+				/* dh hashes the destination, the Service's one VIP:
+				 * the whole candidate set goes to one server. */
+				if (j != dh_server(k))
+					continue;
+				x = w[n];
+			}
 
 			share[list[j]] += x;
 			hop2 += remote ? x : 0;

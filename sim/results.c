@@ -191,6 +191,11 @@ static cJSON *service_json(const struct cluster *c, const struct metrics *m, int
 	f = cJSON_AddObjectToObject(o, "wait_ms");
 	num(f, "mean", ss->wait.n ? ss->wait.mean : 0);
 	num(f, "p_wait", ratio(ss->waited, ss->requests));
+	if (svc->affinity) {
+		f = cJSON_AddObjectToObject(o, "session_affinity");
+		num(f, "followed", (double)ss->affinity_hits);
+		num(f, "new", (double)ss->affinity_misses);
+	}
 	num(o, "bytes", (double)ss->bytes);
 	num(o, "cross_zone_bytes", (double)ss->cross_zone_bytes);
 	num(o, "cross_zone_cost", (double)ss->cross_zone_bytes / 1e9 * c->latency.cross_zone_cost_per_gb);

@@ -743,8 +743,8 @@ static int only_for(struct ctx *x, const cJSON *obj, const char *path, const cha
 	if (ok || json_member(obj, key) == NULL)
 		return 0;
 	json_path_join(q, sizeof q, path, key);
-	return jdoc_error(x->doc, json_member(obj, key), q, x->e, "'%s' applies only to mode \"%s\"",
-			  key, mode);
+	return jdoc_error(x->doc, json_member(obj, key), q, x->e, "'%s' applies only with %s", key,
+			  mode);
 }
 
 static int read_lb(struct ctx *x, const cJSON *v, const char *p, struct lb_spec *lb)
@@ -780,8 +780,8 @@ static int read_lb(struct ctx *x, const cJSON *v, const char *p, struct lb_spec 
 			return -1;
 	}
 	lb->failover_s = 10;
-	if (only_for(x, v, p, "cross_zone", lb->mode == LB_ZONAL, "zonal") < 0 ||
-	    only_for(x, v, p, "failover_s", lb->mode == LB_L2, "l2") < 0 ||
+	if (only_for(x, v, p, "cross_zone", lb->mode == LB_ZONAL, "mode \"zonal\"") < 0 ||
+	    only_for(x, v, p, "failover_s", lb->mode == LB_L2, "mode \"l2\"") < 0 ||
 	    json_get_bool(x->doc, v, p, "cross_zone", &lb->cross_zone, x->e) < 0 ||
 	    json_get_number(x->doc, v, p, "failover_s", 0, 3600, &lb->failover_s, x->e) < 0)
 		return -1;
@@ -816,7 +816,9 @@ static int read_lb(struct ctx *x, const cJSON *v, const char *p, struct lb_spec 
 static int read_services(struct ctx *x, const cJSON *root, const struct lb_spec *deflb)
 {
 	static const char *const KEYS[] = { "name", "type", "selector", "externalTrafficPolicy",
-		"loadBalancer", "internalTrafficPolicy", "trafficDistribution", "clusterIP", NULL };
+		"loadBalancer", "internalTrafficPolicy", "trafficDistribution", "clusterIP",
+		"sessionAffinity", "sessionAffinityTimeoutSeconds", NULL };
+	static const char *const AFFINITY[] = { "None", "ClientIP", NULL };
 	/* PreferClose is the deprecated alias of PreferSameZone (KEP-3015). */
 	static const char *const TD[] = { "PreferSameZone", "PreferClose", "PreferSameNode", NULL };
 	static const char *const TYPES[] = { "ClusterIP", "NodePort", "LoadBalancer", NULL };
@@ -870,6 +872,15 @@ static int read_services(struct ctx *x, const cJSON *root, const struct lb_spec 
 			    json_get_string(x->doc, it, p, "clusterIP", &cip, x->e) < 0)
 				return -1;
 			s->itp = (enum traffic_policy)itp;
+			/* timeoutSeconds: default 10800, valid (0, 86400] (core/v1
+			 * ClientIPConfig) */
+			s->affinity_timeout_s = 10800;
+			if (json_get_enum(x->doc, it, p, "sessionAffinity", AFFINITY, &s->affinity, x->e) < 0 ||
+			    only_for(x, it, p, "sessionAffinityTimeoutSeconds", s->affinity,
+				     "sessionAffinity \"ClientIP\"") < 0 ||
+			    json_get_number(x->doc, it, p, "sessionAffinityTimeoutSeconds", 1, 86400,
+					    &s->affinity_timeout_s, x->e) < 0)
+				return -1;
 			s->td = td < 0 ? TD_NONE : td == 2 ? TD_PREFER_SAME_NODE : TD_PREFER_SAME_ZONE;
 			if (json_member(it, "clusterIP")) {
 				json_path_join(q, sizeof q, p, "clusterIP");
@@ -1120,7 +1131,15 @@ static int read_clients(struct ctx *x, const cJSON *root)
 static int read_proxy(struct ctx *x, const cJSON *v)
 {
 	static const char *const KEYS[] = { "mode", "snat_port_range", "time_wait_s", "snat_cost_ms",
-		"snat", NULL };
+		"snat", "ipvs_scheduler", "lb_algorithm", "maglev_table_size", NULL };
+	static const char *const SCHEDS[] = { "rr", "wrr", "lc", "wlc", "sh", "dh", "sed", "nq", "mh",
+		NULL };
+	static const char *const ALGOS[] = { "random", "maglev", NULL };
+	/* Cilium's allowed Maglev table sizes (kubeproxy-free.rst) */
+	static const long long PRIMES[] = { 251, 509, 1021, 2039, 4093, 8191, 16381, 32749, 65521,
+		131071 };
+	long long m = 16381;
+	int sched = 0, algo = 0;
 	static const char *const MODES[] = { "iptables", "nftables", "ipvs", "ebpf", NULL };
 	static const char *const SNAT[] = { "snat", "dsr", "hybrid", NULL };
 	struct proxy_spec *ps = &x->c->proxy;
@@ -1129,14 +1148,31 @@ static int read_proxy(struct ctx *x, const cJSON *v)
 
 	if (json_check_object(x->doc, v, "proxy", KEYS, x->e) < 0 ||
 	    json_get_enum(x->doc, v, "proxy", "mode", MODES, &mode, x->e) < 0 ||
-	    only_for(x, v, "proxy", "snat", mode == PROXY_EBPF, "ebpf") < 0 ||
+	    only_for(x, v, "proxy", "snat", mode == PROXY_EBPF, "mode \"ebpf\"") < 0 ||
 	    json_get_enum(x->doc, v, "proxy", "snat", SNAT, &snat, x->e) < 0 ||
 	    json_get_number(x->doc, v, "proxy", "time_wait_s", 0, 86400, &ps->time_wait_s, x->e) < 0 ||
 	    json_get_number(x->doc, v, "proxy", "snat_cost_ms", 0, 60000, &ps->snat_cost_ms, x->e) < 0)
 		return -1;
-	if (mode == PROXY_IPVS)
-		return jdoc_error(x->doc, json_member(v, "mode"), "proxy.mode", x->e,
-				  "ipvs is not modelled yet");
+	if (only_for(x, v, "proxy", "ipvs_scheduler", mode == PROXY_IPVS, "mode \"ipvs\"") < 0 ||
+	    only_for(x, v, "proxy", "lb_algorithm", mode == PROXY_EBPF, "mode \"ebpf\"") < 0 ||
+	    json_get_enum(x->doc, v, "proxy", "ipvs_scheduler", SCHEDS, &sched, x->e) < 0 ||
+	    json_get_enum(x->doc, v, "proxy", "lb_algorithm", ALGOS, &algo, x->e) < 0 ||
+	    only_for(x, v, "proxy", "maglev_table_size", algo == 1, "lb_algorithm \"maglev\"") < 0 ||
+	    json_get_int(x->doc, v, "proxy", "maglev_table_size", 251, 131071, &m, x->e) < 0)
+		return -1;
+	if (json_member(v, "maglev_table_size")) {
+		int ok = 0;
+
+		for (size_t i = 0; i < sizeof PRIMES / sizeof PRIMES[0]; i++)
+			ok |= PRIMES[i] == m;
+		if (!ok)
+			return jdoc_error(x->doc, json_member(v, "maglev_table_size"),
+					  "proxy.maglev_table_size", x->e,
+					  "Cilium accepts 251, 509, 1021, 2039, 4093, 8191, 16381, 32749, 65521 or 131071");
+	}
+	ps->ipvs_scheduler = sched;
+	ps->maglev = algo == 1;
+	ps->maglev_m = (uint32_t)m;
 	ps->mode = (enum proxy_mode)mode;
 	ps->snat = (enum snat_mode)snat;
 	if ((r = json_member(v, "snat_port_range")) != NULL) {
@@ -1193,7 +1229,8 @@ static int read_misc(struct ctx *x, const cJSON *root)
 	 * nf_conntrack_tcp_timeout_time_wait = 120 s
 	 * (Documentation/networking/nf_conntrack-sysctl.rst). */
 	x->c->proxy = (struct proxy_spec){ .mode = PROXY_IPTABLES, .snat_port_lo = 1024,
-					   .snat_port_hi = 65535, .time_wait_s = 120 };
+					   .snat_port_hi = 65535, .time_wait_s = 120,
+					   .maglev_m = 16381 };
 	/* AWS bills $0.01/GB in each direction between zones of a region. */
 	x->c->latency.cross_zone_cost_per_gb = 0.02;
 	if ((v = json_member(root, "proxy")) != NULL && read_proxy(x, v) < 0)

@@ -15,6 +15,7 @@
 #include <math.h>
 #include <time.h>
 
+#include "ktsim/affinity.h"
 #include "ktsim/engine.h"
 #include "ktsim/err.h"
 #include "ktsim/lb.h"
@@ -37,6 +38,7 @@ struct flow {
 	uint32_t svc, ep, pod, node;
 	uint32_t client, client_ip;
 	uint32_t src;         /* an in-cluster client's node, or FLOW_EXTERNAL */
+	int32_t pslot, ppos;  /* the stateful proxy chooser and server, or -1 */
 	uint32_t flags;
 	uint32_t remaining;   /* requests still to send, this one included */
 	double t_req;         /* when the current request was sent */
@@ -57,6 +59,7 @@ struct sim {
 	struct rng *proxy_rng;      /* by node */
 	struct lb *lbs;             /* by service */
 	struct proxy_svc *psvc;     /* by service */
+	struct affinity *aff;       /* by service (nodes NULL: no affinity) */
 	struct client_rt *clients;
 	struct nat nat;
 	int *pod_node;              /* by pod */
@@ -89,6 +92,7 @@ static void close_flow(struct sim *s, uint32_t f, double now)
 	struct flow *fl = pool_at(&s->flows, f);
 
 	nat_close(&s->nat, now, fl->node, fl->pod, fl->flags & F_SNAT);
+	proxy_conn_close(&s->psvc[fl->svc], (int)fl->node, fl->pslot, fl->ppos);
 	if (fl->flags & F_MEASURED)
 		s->m.svc[fl->svc].in_flight--;
 	pool_put(&s->flows, f);
@@ -127,6 +131,28 @@ static int send_request(struct sim *s, uint32_t f, double now)
 	return 0;
 }
 
+/* sessionAffinity ClientIP: the node's remembered endpoint for this
+ * address if still fresh and a candidate, else a fresh pick; either way the
+ * entry is (re)set, as the chosen KUBE-SEP chain's `recent --set` does. */
+static int pick_with_affinity(struct sim *s, uint32_t svc, int node, enum proxy_rule rule,
+			      uint32_t addr, double now)
+{
+	const struct proxy_svc *ps = &s->psvc[svc];
+	const int *cand;
+	int k, ep;
+
+	if (ps->neps == 0)
+		return PROXY_NO_ENDPOINT;
+	k = proxy_candidates(ps, node, rule, &cand);
+	if (k == 0)
+		return PROXY_NO_LOCAL_ENDPOINT;
+	ep = affinity_lookup(&s->aff[svc], node, addr, now, cand, k);
+	if (ep < 0)
+		ep = cand[k == 1 ? 0 : (int)rng_below(&s->proxy_rng[node], (uint32_t)k)];
+	affinity_set(&s->aff[svc], node, addr, ep, now);
+	return ep;
+}
+
 static void on_arrival(struct engine *eng, const struct event *ev, void *ctx)
 {
 	struct sim *s = ctx;
@@ -136,9 +162,9 @@ static void on_arrival(struct engine *eng, const struct event *ev, void *ctx)
 	double now = ev->time;
 	struct svc_stats *ss = &s->m.svc[cl->svc];
 	int measured = now >= s->warmup_s;
-	const struct proxy_svc *ps = &s->psvc[cl->svc];
+	struct proxy_svc *ps = &s->psvc[cl->svc];
 	struct path_step st = { 0 };
-	int node, ep, snat = 0, pod, nr, pod_node, src = -1;
+	int node, ep, snat = 0, pod, nr, pod_node, src = -1, pslot = -1, ppos = -1;
 	uint32_t f, addr;
 	uint16_t port;
 	struct flow *fl;
@@ -171,6 +197,10 @@ static void on_arrival(struct engine *eng, const struct event *ev, void *ctx)
 		ss->nodes[node].lb_flows++;
 	if (cl->path.headless)
 		ep = ps->neps ? (int)(cl->path.dns++ % (uint32_t)ps->neps) : PROXY_NO_ENDPOINT;
+	else if (s->aff[cl->svc].nodes)
+		ep = pick_with_affinity(s, cl->svc, node, st.rule, addr, now);
+	else if (ps->stateful)
+		ep = proxy_pick_conn(ps, node, st.rule, addr, port, spec->udp, &pslot, &ppos);
 	else
 		ep = proxy_pick(ps, node, st.rule, &s->proxy_rng[node]);
 	if (ep < 0) {
@@ -205,6 +235,8 @@ static void on_arrival(struct engine *eng, const struct event *ev, void *ctx)
 	fl->client = ev->a;
 	fl->client_ip = addr;
 	fl->src = src < 0 ? FLOW_EXTERNAL : (uint32_t)src;
+	fl->pslot = pslot;
+	fl->ppos = ppos;
 	fl->flags = (measured ? F_MEASURED : 0) | (snat ? F_SNAT : 0);
 	nr = spec->keepalive ? (int)lround(dist_sample(&spec->requests, &cl->traffic)) : 1;
 	fl->remaining = nr < 1 ? 1 : (uint32_t)nr;
@@ -458,6 +490,7 @@ struct sim *sim_create(const struct cluster *c, uint64_t seed, uint32_t replicat
 		rng_init(&s->proxy_rng[n], rng_derive(seed, replication, STREAM_PROXY, (uint64_t)n));
 	s->lbs = ks_calloc((size_t)c->nservices, sizeof *s->lbs);
 	s->psvc = ks_calloc((size_t)c->nservices, sizeof *s->psvc);
+	s->aff = ks_calloc((size_t)c->nservices, sizeof *s->aff);
 	for (int i = 0; i < c->nservices; i++) {
 		struct svc_stats *ss = &s->m.svc[i];
 
@@ -467,6 +500,10 @@ struct sim *sim_create(const struct cluster *c, uint64_t seed, uint32_t replicat
 		lb_init(&s->lbs[i], c, i, local,
 			rng_derive(seed, replication, STREAM_LB, (uint64_t)i));
 		lb_weights(&s->lbs[i], c->nnodes, ss->lb_weight);
+		if (c->services[i].affinity)
+			affinity_init(&s->aff[i], c->nnodes, c->services[i].neps,
+				      c->services[i].affinity_timeout_s,
+				      c->proxy.mode == PROXY_IPTABLES ? AFFINITY_XT_RECENT_LIMIT : 0);
 		proxy_expect(&s->psvc[i], c->nnodes, ss->lb_weight, PROXY_EXTERNAL,
 			     proxy_masquerades(&s->psvc[i], 0, 0), proxy_masquerades(&s->psvc[i], 1, 0),
 			     ss->expected_share, &ss->expect);
@@ -503,6 +540,8 @@ void sim_destroy(struct sim *s)
 	for (int i = 0; i < s->c->nservices; i++) {
 		lb_fini(&s->lbs[i]);
 		proxy_svc_fini(&s->psvc[i]);
+		if (s->aff[i].nodes)
+			affinity_fini(&s->aff[i]);
 	}
 	for (int i = 0; i < s->c->nclients; i++) {
 		rng_fini(&s->clients[i].arrivals);
@@ -515,6 +554,7 @@ void sim_destroy(struct sim *s)
 	ks_free(s->proxy_rng);
 	ks_free(s->lbs);
 	ks_free(s->psvc);
+	ks_free(s->aff);
 	ks_free(s->clients);
 	pool_fini(&s->flows);
 	nat_fini(&s->nat);
@@ -562,8 +602,11 @@ int sim_run(struct sim *s, sim_tick_fn tick, void *ctx)
 		s->m.peak_conntrack[n] = s->nat.ct_peak[n];
 		s->m.peak_snat_ports[n] = s->nat.snat_peak[n];
 	}
-	for (int i = 0; i < c->nservices; i++)
+	for (int i = 0; i < c->nservices; i++) {
+		s->m.svc[i].affinity_hits = s->aff[i].hits;
+		s->m.svc[i].affinity_misses = s->aff[i].misses;
 		check_balance(&s->m.svc[i]);
+	}
 	return stopped;
 }
 

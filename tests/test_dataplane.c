@@ -9,6 +9,7 @@
 #include <CUnit/CUnit.h>
 
 #include "ktsim/lb.h"
+#include "ktsim/proxy.h"
 #include "ktsim/scenario.h"
 #include "ktsim/sim.h"
 #include "tests.h"
@@ -338,6 +339,111 @@ static void dataplane_should_round_robin_dns_for_headless_services(void)
 	done(&r);
 }
 
+/* kube-proxy IPVS: rr on each node is exact (every node cycles its own
+ * list), dh sends a whole Service to one pod, sh pins a source. */
+static void dataplane_should_schedule_like_ipvs(void)
+{
+	const char *rr[] = { "services[0].externalTrafficPolicy=Cluster",
+			     "proxy={\"mode\": \"ipvs\"}", "loadBalancer={\"mode\": \"round-robin\"}" };
+	const char *dh[] = { "services[0].externalTrafficPolicy=Cluster",
+			     "proxy={\"mode\": \"ipvs\", \"ipvs_scheduler\": \"dh\"}" };
+	struct run r;
+	int one = -1;
+
+	run(&r, rr, 3);
+	/* the LB alternates a, b, c; each node's rr cycles 0, 1, 2 */
+	for (int i = 0; i < 3; i++)
+		CU_ASSERT(llabs((long long)r.ss->eps[i].flows * 3 - (long long)r.ss->routed) <= 9);
+	CU_ASSERT_EQUAL(r.ss->snat, r.ss->routed);
+	done(&r);
+	run(&r, dh, 2);
+	for (int i = 0; i < 3; i++)
+		if (r.ss->eps[i].flows)
+			one = one < 0 ? i : 99;
+	CU_ASSERT(one >= 0 && one < 3);
+	CU_ASSERT_EQUAL(r.ss->eps[one].flows, r.ss->routed);
+	CU_ASSERT_DOUBLE_EQUAL(r.ss->expected_share[one], 1, 1e-12);
+	done(&r);
+}
+
+/* Cilium Maglev: the backend is a function of the flow's 5-tuple alone, so
+ * every node picks the same one; the Maglev table splits flows evenly. */
+static void dataplane_should_pick_the_same_backend_on_every_node_with_maglev(void)
+{
+	const char *sets[] = { "services[0].externalTrafficPolicy=Cluster",
+			       "proxy={\"mode\": \"ebpf\", \"lb_algorithm\": \"maglev\"}" };
+	struct run r;
+
+	run(&r, sets, 2);
+	assert_shares(&r, 1.0 / 3, 1.0 / 3, 1.0 / 3);
+	done(&r);
+	{
+		struct cluster *c;
+		struct err e;
+		struct proxy_svc ps;
+		const int zones[3] = { 0, 0, 0 };
+		char path[] = "/tmp/ktsim-dp-XXXXXX";
+		int fd = mkstemp(path), slot, pos, agree = 1;
+
+		CU_ASSERT_FATAL(write(fd, LAYOUT, sizeof LAYOUT - 1) == (ssize_t)(sizeof LAYOUT - 1));
+		close(fd);
+		err_init(&e);
+		CU_ASSERT_FATAL(scenario_load(&c, path, sets, 2, &e) == 0);
+		unlink(path);
+		proxy_svc_init(&ps, c, 0, zones);
+		for (uint32_t k = 0; k < 1000; k++) {
+			int a = proxy_pick_conn(&ps, 0, PROXY_EXTERNAL, 0x0b000000u + k, 50000, 0, &slot, &pos);
+			int b = proxy_pick_conn(&ps, 1, PROXY_EXTERNAL, 0x0b000000u + k, 50000, 0, &slot, &pos);
+			int d = proxy_pick_conn(&ps, 2, PROXY_EXTERNAL, 0x0b000000u + k, 50000, 0, &slot, &pos);
+
+			agree &= a == b && b == d;
+		}
+		CU_ASSERT(agree);
+		proxy_svc_fini(&ps);
+		cluster_destroy(c);
+	}
+}
+
+/* sessionAffinity ClientIP is per node: one client whom the LB spreads over
+ * both nodes with pods sticks to one pod on each; with many clients the
+ * iptables xt_recent lists (100 addresses per endpoint) forget clients,
+ * nftables sets do not. */
+static void dataplane_should_keep_client_affinity_per_node(void)
+{
+	const char *one[] = { "services[0].externalTrafficPolicy=Cluster",
+			      "services[0].sessionAffinity=ClientIP", "clients[0].count=1",
+			      "clients[0].cidr=192.0.2.7/32" };
+	const char *ipt[] = { "services[0].externalTrafficPolicy=Cluster",
+			      "services[0].sessionAffinity=ClientIP", "clients[0].count=400",
+			      "clients[0].cidr=192.0.2.0/23" };
+	const char *nft[] = { "services[0].externalTrafficPolicy=Cluster",
+			      "services[0].sessionAffinity=ClientIP", "clients[0].count=400",
+			      "clients[0].cidr=192.0.2.0/23", "proxy.mode=nftables" };
+	struct run r;
+	int used = 0;
+	uint64_t misses_ipt;
+
+	run(&r, one, 4);
+	for (int i = 0; i < 3; i++)
+		used += r.ss->eps[i].flows > 0;
+	CU_ASSERT(used >= 1 && used <= 3); /* at most one pod per node that saw the client */
+	CU_ASSERT(r.ss->routed > 30000);
+	done(&r);
+	run(&r, ipt, 4);
+	misses_ipt = r.ss->affinity_misses;
+	done(&r);
+	run(&r, nft, 5);
+	/* nftables: a client misses once per node it reaches (3 nodes, 400
+	 * clients); iptables' 100-address lists (3 endpoints: 300 places for
+	 * 400 clients per node) forget them again and again */
+	printf("affinity misses: iptables %llu, nftables %llu ", (unsigned long long)misses_ipt,
+	       (unsigned long long)r.ss->affinity_misses);
+	CU_ASSERT(r.ss->affinity_misses <= 3 * 400);
+	CU_ASSERT(misses_ipt > 5 * r.ss->affinity_misses);
+	CU_ASSERT_EQUAL(r.ss->affinity_hits + r.ss->affinity_misses, r.ss->routed);
+	done(&r);
+}
+
 CU_ErrorCode suite_dataplane(void)
 {
 	static const struct test_case cases[] = {
@@ -352,6 +458,9 @@ CU_ErrorCode suite_dataplane(void)
 		{ "dataplane_should_prefer_close_endpoints", dataplane_should_prefer_close_endpoints },
 		{ "dataplane_should_short_circuit_in_cluster_traffic_to_the_lb_ip", dataplane_should_short_circuit_in_cluster_traffic_to_the_lb_ip },
 		{ "dataplane_should_round_robin_dns_for_headless_services", dataplane_should_round_robin_dns_for_headless_services },
+		{ "dataplane_should_schedule_like_ipvs", dataplane_should_schedule_like_ipvs },
+		{ "dataplane_should_pick_the_same_backend_on_every_node_with_maglev", dataplane_should_pick_the_same_backend_on_every_node_with_maglev },
+		{ "dataplane_should_keep_client_affinity_per_node", dataplane_should_keep_client_affinity_per_node },
 		{ NULL, NULL },
 	};
 	return tests_add("dataplane", cases);

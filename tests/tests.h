@@ -17,6 +17,8 @@ CU_ErrorCode suite_seeds(void);
 CU_ErrorCode suite_placement(void);
 CU_ErrorCode suite_capacity(void);
 CU_ErrorCode suite_dataplane(void);
+CU_ErrorCode suite_ipvs(void);
+CU_ErrorCode suite_maglev(void);
 
 /* Add a suite named `name` with the NULL-terminated tests; returns the error. */
 struct test_case { const char *name; CU_TestFunc fn; };

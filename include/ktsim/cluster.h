@@ -151,6 +151,8 @@ struct service {
 	enum traffic_policy etp;
 	enum traffic_policy itp;   /* internalTrafficPolicy */
 	enum traffic_distribution td;
+	int affinity;         /* sessionAffinity: ClientIP */
+	double affinity_timeout_s;
 	struct lb_spec lb;
 	int *eps, neps;       /* ready endpoints (pod ids, by pod id), from cluster_endpoints */
 };
@@ -191,6 +193,9 @@ struct latency_spec {
 struct proxy_spec {
 	enum proxy_mode mode;
 	enum snat_mode snat;  /* ebpf: loadBalancer.mode snat (default), dsr, hybrid */
+	int ipvs_scheduler;   /* ipvs: an enum ipvs_kind, rr by default */
+	int maglev;           /* ebpf: lb_algorithm maglev (else random) */
+	uint32_t maglev_m;    /* ebpf maglev: table size, a prime */
 	uint32_t snat_port_lo, snat_port_hi; /* source ports for masquerade */
 	double time_wait_s;   /* conntrack linger after close */
 	double snat_cost_ms;  /* extra processing of a masqueraded flow */

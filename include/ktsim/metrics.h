@@ -39,6 +39,7 @@ struct svc_stats {
 	uint64_t routed, hops2, snat, cross_zone;
 	uint64_t requests, req_completed, req_refused; /* requests of counted connections */
 	uint64_t waited, bytes, cross_zone_bytes;
+	uint64_t affinity_hits, affinity_misses; /* sessionAffinity: entry followed / set anew */
 	struct welford latency;     /* per request, ms */
 	struct welford wait;        /* queueing wait per request, ms */
 	struct histo latency_ms;

@@ -20,9 +20,25 @@
 #define KTSIM_PROXY_H
 
 #include "ktsim/cluster.h"
+#include "ktsim/ipvs.h"
 #include "ktsim/rng.h"
 
 enum { PROXY_NO_LOCAL_ENDPOINT = -1, PROXY_NO_ENDPOINT = -2 };
+
+/* A stateful chooser for one candidate set on one node (IPVS virtual
+ * service with its scheduler, or a Maglev table). */
+struct proxy_chooser {
+	const int *list;      /* the candidate set it serves */
+	int k;
+	struct ipvs_sched ipvs;
+	int32_t *maglev;      /* k < 0 ... table of size maglev_m */
+};
+
+/* Up to one chooser per rule set a node meets. */
+struct proxy_node {
+	struct proxy_chooser ch[3];
+	int n;
+};
 
 /* One Service as every node's proxy sees it. */
 struct proxy_svc {
@@ -38,6 +54,12 @@ struct proxy_svc {
 	int *zonal;      /* endpoint indexes grouped by zone, likewise */
 	int *zone_off;
 	const int *node_zone; /* borrowed: zone of each node */
+	int stateful;         /* ipvs, or ebpf with maglev: use proxy_pick_conn */
+	int ipvs_kind;
+	uint32_t maglev_m;
+	int nnodes;
+	const char **names;   /* endpoint names (Maglev hashes them) */
+	struct proxy_node *nodes; /* by node, choosers built on first use */
 };
 
 /* Which rule set a flow meets: external traffic (externalTrafficPolicy),
@@ -95,6 +117,16 @@ static inline int proxy_pick(const struct proxy_svc *ps, int node, enum proxy_ru
 		return PROXY_NO_LOCAL_ENDPOINT;
 	return list[k == 1 ? 0 : (int)rng_below(r, (uint32_t)k)];
 }
+/* The stateful choice: IPVS's scheduler on this node's virtual service, or
+ * Cilium's Maglev table over the candidates, hashing the flow's 5-tuple.
+ * Returns as proxy_pick; *slot and *pos name the chooser and the server in
+ * it, for proxy_conn_close. */
+int proxy_pick_conn(struct proxy_svc *ps, int node, enum proxy_rule rule, uint32_t saddr,
+		    uint16_t sport, int udp, int *slot, int *pos);
+/* A connection chosen by proxy_pick_conn on `node` ends (IPVS counts it no
+ * longer; Maglev keeps no count). */
+void proxy_conn_close(struct proxy_svc *ps, int node, int slot, int pos);
+
 /* Is an external flow masqueraded, given that its endpoint is on another
  * node (remote) and its protocol? */
 static inline int proxy_masquerades(const struct proxy_svc *ps, int remote, int udp)
