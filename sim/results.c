@@ -35,6 +35,15 @@ static void svc_skew(const struct svc_stats *ss, struct skew *sk)
 	ks_free(x);
 }
 
+/* Drops a client sees as an immediate refusal: REJECT with ICMP port
+ * unreachable when no endpoint exists anywhere (proxier.go), or the pod
+ * refusing a connection its full queue cannot take. Every other drop is a
+ * silently dropped SYN, so the client retries and times out. */
+static uint64_t refused(const struct svc_stats *ss)
+{
+	return ss->drops[DROP_NO_ENDPOINT] + ss->drops[DROP_QUEUE_FULL];
+}
+
 void results_summarize(const struct metrics *m, int s, struct svc_summary *o)
 {
 	const struct svc_stats *ss = &m->svc[s];
@@ -172,6 +181,9 @@ static cJSON *service_json(const struct cluster *c, const struct metrics *m, int
 	for (int r = 0; r < DROP_NREASONS; r++)
 		num(d, metrics_drop_name((enum drop_reason)r), (double)ss->drops[r]);
 	num(o, "drop_fraction", sum.drop_fraction);
+	f = cJSON_AddObjectToObject(o, "client_outcome");
+	num(f, "refused", (double)refused(ss));
+	num(f, "timed_out", (double)(ss->dropped - refused(ss)));
 	h = cJSON_AddObjectToObject(o, "hops");
 	num(h, "1", (double)(ss->routed - ss->hops2));
 	num(h, "2", (double)ss->hops2);
@@ -505,7 +517,9 @@ void results_print_summary(FILE *f, const struct cluster *c, const struct metric
 				if (ss->drops[r])
 					fprintf(f, " %s %llu", metrics_drop_name((enum drop_reason)r),
 						(unsigned long long)ss->drops[r]);
-			fputc('\n', f);
+			fprintf(f, "  (clients see: %llu refused at once, %llu time out)\n",
+				(unsigned long long)refused(ss),
+				(unsigned long long)(ss->dropped - refused(ss)));
 		}
 		fprintf(f, "  path     1 hop %.1f%%  2 hops %.1f%%  SNAT %.1f%%  client IP kept %.1f%%  cross-zone %.1f%%\n",
 			100 * (ss->routed ? 1 - sum.second_hop_fraction : 0),
