@@ -98,34 +98,36 @@ struct nstate {
 	long long cap_cpu, cap_mem, req_cpu, req_mem, nz_cpu, nz_mem;
 	int max_pods, npods;
 	int hard_taints, soft_taints; /* has NoSchedule/NoExecute, PreferNoSchedule */
+	int memo_w;           /* workload whose resource scores memo holds, or -1 */
+	long long memo;       /* valid until a pod binds here */
 };
 
 struct wstate {
 	int anti, aff;         /* terms: pods its (anti-)affinity selects, or -1 */
-	int own_anti, own_aff; /* terms: its own pods, by that term's key */
 	int spread, nspread;   /* its spread terms (the defaults when it has none) */
 	int nhard, nsoft;      /* DoNotSchedule and ScheduleAnyway ones among them */
 	int soft_all;          /* scored nodes must carry every ScheduleAnyway key */
 	int aff_self;          /* its labels match its own affinity selector */
 	int filter_aff, ipa;   /* InterPodAffinity filters, scores its pods */
-	uint64_t *lh, *sh;     /* label and nodeSelector pair hashes, sorted */
-	int nlh, nsh;
 	uint8_t *incl[2];      /* nodes counted by its DoNotSchedule, ScheduleAnyway terms */
 	struct ivec feeds;     /* terms its pods count in */
 	struct ivec sym;       /* (own term of another workload selecting it, weight);
 				* weight 0: required anti-affinity */
 };
 
+/* A topology key in use: its values as domain ids 0..ndom-1. */
+struct tkey {
+	const char *name;
+	int *dom;             /* per node; -1 when the node lacks the label */
+	int ndom, full;       /* full: every node has the label */
+	int *stamp;           /* per domain: the last pod cycle that counted it */
+};
+
 struct plc {
 	struct cluster *c;
 	struct rng rng;
-	const char **keys;     /* topology keys in use */
-	int nkeys;
-	int **dom, *ndom;      /* per key: domain of each node (-1: no label), count */
-	int *keyfull;          /* per key: every node has it */
-	int **stamp, gen;      /* per key and domain: last pod cycle that saw it */
-	uint64_t **nh;         /* per node: label pair hashes, sorted */
-	int *nnh;
+	struct tkey *keys;
+	int nkeys, gen;
 	struct nstate *ns;
 	int *order, next;      /* nodeTree order; nextStartNodeIndex */
 	struct term *terms;
@@ -151,90 +153,45 @@ static uint64_t fnv(uint64_t h, const char *s)
 {
 	for (; *s; s++)
 		h = (h ^ (unsigned char)*s) * 0x100000001b3ULL;
-	return (h ^ 0xff) * 0x100000001b3ULL; /* ends the string: "a","bc" != "ab","c" */
-}
-
-static uint64_t pair_hash(const char *k, const char *v)
-{
-	return fnv(fnv(0xcbf29ce484222325ULL, k), v);
-}
-
-static int cmp_u64(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-static uint64_t *hash_labels(const struct labels *l)
-{
-	uint64_t *h = ks_calloc((size_t)l->n + 1, sizeof *h);
-
-	for (int i = 0; i < l->n; i++)
-		h[i] = pair_hash(l->kv[i].key, l->kv[i].value);
-	qsort(h, (size_t)l->n, sizeof *h, cmp_u64);
 	return h;
 }
 
-/* Every hash of a is in b (both sorted): a quick reject before labels_match. */
-static int subset(const uint64_t *a, int na, const uint64_t *b, int nb)
-{
-	int j = 0;
-
-	for (int i = 0; i < na; i++) {
-		while (j < nb && b[j] < a[i])
-			j++;
-		if (j == nb || b[j] != a[i])
-			return 0;
-	}
-	return 1;
-}
-
+/* The index of a topology key, mapping its values to domains when new. */
 static int key_index(struct plc *p, const char *key)
 {
-	for (int k = 0; k < p->nkeys; k++)
-		if (strcmp(p->keys[k], key) == 0)
-			return k;
-	p->keys = ks_realloc(p->keys, (size_t)p->nkeys + 1, sizeof *p->keys);
-	p->keys[p->nkeys] = key;
-	return p->nkeys++;
-}
-
-/* Map each key's label values to domain ids 0..ndom-1, by open addressing. */
-static void build_domains(struct plc *p)
-{
-	struct dent { const char *v; int k, id; } *tab;
+	struct dent { const char *v; int id; } *tab;
 	int nn = p->c->nnodes;
-	size_t cap = 16, i;
+	size_t cap = 16, h;
+	struct tkey *k;
 
-	while (cap < 2 * (size_t)nn * (size_t)p->nkeys)
+	for (int i = 0; i < p->nkeys; i++)
+		if (strcmp(p->keys[i].name, key) == 0)
+			return i;
+	p->keys = ks_realloc(p->keys, (size_t)p->nkeys + 1, sizeof *p->keys);
+	k = &p->keys[p->nkeys];
+	*k = (struct tkey){ .name = key, .full = 1 };
+	k->dom = ks_calloc((size_t)nn, sizeof *k->dom);
+	while (cap < 2 * (size_t)nn)
 		cap <<= 1;
 	tab = ks_calloc(cap, sizeof *tab);
-	p->dom = ks_calloc((size_t)p->nkeys, sizeof *p->dom);
-	p->ndom = ks_calloc((size_t)p->nkeys, sizeof *p->ndom);
-	p->keyfull = ks_calloc((size_t)p->nkeys, sizeof *p->keyfull);
-	p->stamp = ks_calloc((size_t)p->nkeys, sizeof *p->stamp);
-	for (int k = 0; k < p->nkeys; k++) {
-		p->dom[k] = ks_calloc((size_t)nn, sizeof **p->dom);
-		p->keyfull[k] = 1;
-		for (int n = 0; n < nn; n++) {
-			const char *v = labels_get(&p->c->nodes[n].labels, p->keys[k]);
+	for (int n = 0; n < nn; n++) {
+		const char *v = labels_get(&p->c->nodes[n].labels, key);
 
-			if (v == NULL) {
-				p->dom[k][n] = -1;
-				p->keyfull[k] = 0;
-				continue;
-			}
-			i = pair_hash(p->keys[k], v) & (cap - 1);
-			while (tab[i].v && (tab[i].k != k || strcmp(tab[i].v, v) != 0))
-				i = (i + 1) & (cap - 1);
-			if (tab[i].v == NULL)
-				tab[i] = (struct dent){ v, k, p->ndom[k]++ };
-			p->dom[k][n] = tab[i].id;
+		k->dom[n] = -1;
+		if (v == NULL) {
+			k->full = 0;
+			continue;
 		}
-		p->stamp[k] = ks_calloc((size_t)p->ndom[k] + 1, sizeof **p->stamp);
+		h = fnv(0xcbf29ce484222325ULL, v) & (cap - 1);
+		while (tab[h].v && strcmp(tab[h].v, v) != 0)
+			h = (h + 1) & (cap - 1);
+		if (tab[h].v == NULL)
+			tab[h] = (struct dent){ v, k->ndom++ };
+		k->dom[n] = tab[h].id;
 	}
+	k->stamp = ks_calloc((size_t)k->ndom + 1, sizeof *k->stamp);
 	ks_free(tab);
+	return p->nkeys++;
 }
 
 static int new_term(struct plc *p, const char *key)
@@ -252,61 +209,55 @@ static int new_term(struct plc *p, const char *key)
 static int *term_cnt(struct plc *p, struct term *t)
 {
 	if (t->cnt == NULL)
-		t->cnt = ks_calloc((size_t)p->ndom[t->key] + 1, sizeof *t->cnt);
+		t->cnt = ks_calloc((size_t)p->keys[t->key].ndom + 1, sizeof *t->cnt);
 	return t->cnt;
 }
 
 /* Workloads whose labels contain every pair of sel, into m. */
 static void select_workloads(const struct plc *p, const struct labels *sel, struct ivec *m)
 {
-	uint64_t *h = hash_labels(sel);
-
 	m->n = 0;
 	for (int v = 0; v < p->c->nworkloads; v++)
-		if (subset(h, sel->n, p->ws[v].lh, p->ws[v].nlh) &&
-		    labels_match(sel, &p->c->workloads[v].labels))
+		if (labels_match(sel, &p->c->workloads[v].labels))
 			push(m, v);
-	ks_free(h);
 }
 
 /* One (anti-)affinity term of w: a term counting the pods it selects (read
  * by w) and one counting w's own pods (read by the pods it selects, for the
  * symmetric checks of filtering.go and scoring.go). */
-static void add_affinity(struct plc *p, int w, const struct affinity_term *a, int anti,
-			 int *read, int *own, struct ivec *m)
+static int add_affinity(struct plc *p, int w, const struct affinity_term *a, int anti,
+			struct ivec *m)
 {
 	const struct workload *wl = &p->c->workloads[w];
-	int weight;
+	int weight, read, own;
 
-	*read = *own = -1;
 	if (a->mode == AFFINITY_NONE)
-		return;
+		return -1;
 	if (anti)
 		weight = a->mode == AFFINITY_REQUIRED ? 0 : -a->weight;
 	else
 		weight = a->mode == AFFINITY_REQUIRED ? HARD_AFFINITY_WEIGHT : a->weight;
-	*read = new_term(p, a->topology_key);
-	*own = new_term(p, a->topology_key);
-	push(&p->ws[w].feeds, *own);
+	read = new_term(p, a->topology_key);
+	own = new_term(p, a->topology_key);
+	push(&p->ws[w].feeds, own);
 	select_workloads(p, a->selector.n ? &a->selector : &wl->labels, m);
 	for (int i = 0; i < m->n; i++) {
 		struct wstate *s = &p->ws[m->v[i]];
 
-		push(&s->feeds, *read);
-		push(&s->sym, *own);
+		push(&s->feeds, read);
+		push(&s->sym, own);
 		push(&s->sym, weight);
 		if (!anti && m->v[i] == w)
 			p->ws[w].aff_self = 1;
 	}
+	return read;
 }
 
 static int node_selected(const struct plc *p, int w, int n)
 {
-	const struct wstate *s = &p->ws[w];
+	const struct labels *sel = &p->c->workloads[w].node_selector;
 
-	return s->nsh == 0 || (subset(s->sh, s->nsh, p->nh[n], p->nnh[n]) &&
-			       labels_match(&p->c->workloads[w].node_selector,
-					    &p->c->nodes[n].labels));
+	return sel->n == 0 || labels_match(sel, &p->c->nodes[n].labels);
 }
 
 /* The nodes whose pods a group of spread terms counts (filtering.go and
@@ -315,18 +266,18 @@ static int node_selected(const struct plc *p, int w, int n)
 static uint8_t *inclusion(struct plc *p, int w, int hard, int all_keys)
 {
 	const struct wstate *s = &p->ws[w];
-	int need = s->nsh > 0;
+	int need = p->c->workloads[w].node_selector.n > 0;
 	uint8_t *incl;
 
 	for (int i = s->spread; i < s->spread + s->nspread; i++)
-		need |= all_keys && p->terms[i].hard == hard && !p->keyfull[p->terms[i].key];
+		need |= all_keys && p->terms[i].hard == hard && !p->keys[p->terms[i].key].full;
 	if (!need)
 		return NULL;
 	incl = ks_calloc((size_t)p->c->nnodes, 1);
 	for (int n = 0; n < p->c->nnodes; n++) {
 		incl[n] = (uint8_t)node_selected(p, w, n);
 		for (int i = s->spread; i < s->spread + s->nspread; i++)
-			if (all_keys && p->terms[i].hard == hard && p->dom[p->terms[i].key][n] < 0)
+			if (all_keys && p->terms[i].hard == hard && p->keys[p->terms[i].key].dom[n] < 0)
 				incl[n] = 0;
 	}
 	return incl;
@@ -379,46 +330,43 @@ static void add_spread(struct plc *p, int w, struct ivec *m)
 	}
 }
 
+static int cmp_ll(const void *a, const void *b)
+{
+	long long x = *(const long long *)a, y = *(const long long *)b;
+
+	return x < y ? -1 : x > y;
+}
+
 /* nodeTree.list() (pkg/scheduler/backend/cache/node_tree.go): one node of
- * each zone in turn, zones in order of first appearance. */
+ * each zone in turn, zones in order of first appearance; that is, nodes by
+ * (position within their zone, zone rank). */
 static void node_order(struct plc *p)
 {
-	int nn = p->c->nnodes, nz = 0, k = 0;
-	int *rank, *cnt, *start, *fill;
+	int nn = p->c->nnodes, nz = 0, nr = 0;
+	int *rank, *seen;
+	long long *key;
 
-	for (int n = 0; n < nn; n++)
-		if (p->c->nodes[n].zone + 1 > nz)
+	for (int n = 0; n < nn; n++) {
+		KS_ASSERT(p->c->nodes[n].zone >= 0);
+		if (p->c->nodes[n].zone >= nz)
 			nz = p->c->nodes[n].zone + 1;
+	}
 	rank = ks_calloc((size_t)nz, sizeof *rank);
-	cnt = ks_calloc((size_t)nz + 1, sizeof *cnt);
-	start = ks_calloc((size_t)nz + 1, sizeof *start);
-	fill = ks_calloc((size_t)nn, sizeof *fill);
-	for (int z = 0; z < nz; z++)
-		rank[z] = -1;
+	seen = ks_calloc((size_t)nz, sizeof *seen);
+	key = ks_calloc((size_t)nn, sizeof *key);
 	for (int n = 0; n < nn; n++) {
 		int z = p->c->nodes[n].zone;
 
-		KS_ASSERT(z >= 0);
-		if (rank[z] < 0)
-			rank[z] = k++;
-		cnt[rank[z] + 1]++;
+		if (seen[z] == 0)
+			rank[z] = nr++;
+		key[n] = ((long long)seen[z]++ * nz + rank[z]) * nn + n;
 	}
-	for (int r = 0; r < k; r++)
-		start[r + 1] = start[r] + cnt[r + 1];
+	qsort(key, (size_t)nn, sizeof *key, cmp_ll);
 	for (int n = 0; n < nn; n++)
-		fill[start[rank[p->c->nodes[n].zone]]++] = n;
-	for (int r = k; r > 0; r--)   /* start[r] is now the end of zone r */
-		start[r] = start[r - 1];
-	start[0] = 0;
-	k = 0;
-	for (int round = 0; k < nn; round++)
-		for (int r = 0; r < nz && k < nn; r++)
-			if (cnt[r + 1] > round)
-				p->order[k++] = fill[start[r] + round];
+		p->order[n] = (int)(key[n] % nn);
 	ks_free(rank);
-	ks_free(cnt);
-	ks_free(start);
-	ks_free(fill);
+	ks_free(seen);
+	ks_free(key);
 }
 
 static void setup(struct plc *p)
@@ -427,34 +375,15 @@ static void setup(struct plc *p)
 	int nn = c->nnodes, nw = c->nworkloads, maxspread = 2;
 	struct ivec m = { 0 };
 
-	key_index(p, HOSTNAME_KEY);
-	key_index(p, ZONE_KEY);
-	for (int w = 0; w < nw; w++) {
-		const struct workload *wl = &c->workloads[w];
-
-		if (wl->anti.mode != AFFINITY_NONE)
-			key_index(p, wl->anti.topology_key);
-		if (wl->aff.mode != AFFINITY_NONE)
-			key_index(p, wl->aff.topology_key);
-		for (int i = 0; i < wl->nspread; i++)
-			key_index(p, wl->spread[i].topology_key);
-		if (wl->nspread > maxspread)
-			maxspread = wl->nspread;
-	}
-	build_domains(p);
-	p->nh = ks_calloc((size_t)nn, sizeof *p->nh);
-	p->nnh = ks_calloc((size_t)nn, sizeof *p->nnh);
 	p->ns = ks_calloc((size_t)nn, sizeof *p->ns);
 	for (int n = 0; n < nn; n++) {
 		const struct node *nd = &c->nodes[n];
 		struct nstate *s = &p->ns[n];
 
-		p->nh[n] = hash_labels(&nd->labels);
-		p->nnh[n] = nd->labels.n;
 		*s = (struct nstate){ .cap_cpu = nd->cpu_m, .cap_mem = nd->memory_mi,
 			.req_cpu = nd->allocated_cpu_m, .req_mem = nd->allocated_memory_mi,
 			.nz_cpu = nd->allocated_cpu_m, .nz_mem = nd->allocated_memory_mi,
-			.max_pods = nd->max_pods };
+			.max_pods = nd->max_pods, .memo_w = -1 };
 		for (int t = 0; t < nd->ntaints; t++) {
 			if (nd->taints[t].effect == TAINT_PREFER_NO_SCHEDULE)
 				s->soft_taints = 1;
@@ -466,17 +395,13 @@ static void setup(struct plc *p)
 	node_order(p);
 	p->ws = ks_calloc((size_t)nw + 1, sizeof *p->ws);
 	for (int w = 0; w < nw; w++) {
-		p->ws[w].lh = hash_labels(&c->workloads[w].labels);
-		p->ws[w].nlh = c->workloads[w].labels.n;
-		p->ws[w].sh = hash_labels(&c->workloads[w].node_selector);
-		p->ws[w].nsh = c->workloads[w].node_selector.n;
-	}
-	for (int w = 0; w < nw; w++) {
 		const struct workload *wl = &c->workloads[w];
 		struct wstate *s = &p->ws[w];
 
-		add_affinity(p, w, &wl->anti, 1, &s->anti, &s->own_anti, &m);
-		add_affinity(p, w, &wl->aff, 0, &s->aff, &s->own_aff, &m);
+		s->anti = add_affinity(p, w, &wl->anti, 1, &m);
+		s->aff = add_affinity(p, w, &wl->aff, 0, &m);
+		if (wl->nspread > maxspread)
+			maxspread = wl->nspread;
 		/* A DaemonSet pod's required node affinity names one node, so its
 		 * spread constraints see one domain and always pass. */
 		if (wl->kind == WL_DEPLOYMENT)
@@ -494,24 +419,22 @@ static void setup(struct plc *p)
 			s->ipa |= s->sym.v[i + 1] != 0;
 		}
 	}
-	p->ok = ks_calloc((size_t)nn, 1);
-	p->ign = ks_calloc((size_t)nn, 1);
+	p->ok = ks_calloc(2 * (size_t)nn, 1);
+	p->ign = p->ok + nn;
 	p->feas = ks_calloc((size_t)nn, sizeof *p->feas);
-	p->base = ks_calloc((size_t)nn, sizeof *p->base);
-	p->taint = ks_calloc((size_t)nn, sizeof *p->taint);
-	p->ipa = ks_calloc((size_t)nn, sizeof *p->ipa);
-	p->pts = ks_calloc((size_t)nn, sizeof *p->pts);
+	p->base = ks_calloc(4 * (size_t)nn, sizeof *p->base);
+	p->taint = p->base + nn;
+	p->ipa = p->base + 2 * nn;
+	p->pts = p->base + 3 * nn;
 	p->wt = ks_calloc((size_t)maxspread, sizeof *p->wt);
 }
 
 static void teardown(struct plc *p)
 {
 	for (int k = 0; k < p->nkeys; k++) {
-		ks_free(p->dom[k]);
-		ks_free(p->stamp[k]);
+		ks_free(p->keys[k].dom);
+		ks_free(p->keys[k].stamp);
 	}
-	for (int n = 0; n < p->c->nnodes; n++)
-		ks_free(p->nh[n]);
 	for (int t = 0; t < p->nterms; t++) {
 		ks_free(p->terms[t].cnt);
 		ks_free(p->terms[t].dom_ok);
@@ -519,31 +442,19 @@ static void teardown(struct plc *p)
 	for (int w = 0; w < p->c->nworkloads; w++) {
 		struct wstate *s = &p->ws[w];
 
-		ks_free(s->lh);
-		ks_free(s->sh);
 		ks_free(s->incl[0]);
 		ks_free(s->incl[1]);
 		ks_free(s->feeds.v);
 		ks_free(s->sym.v);
 	}
 	ks_free(p->keys);
-	ks_free(p->dom);
-	ks_free(p->ndom);
-	ks_free(p->keyfull);
-	ks_free(p->stamp);
-	ks_free(p->nh);
-	ks_free(p->nnh);
 	ks_free(p->ns);
 	ks_free(p->order);
 	ks_free(p->terms);
 	ks_free(p->ws);
 	ks_free(p->ok);
-	ks_free(p->ign);
 	ks_free(p->feas);
 	ks_free(p->base);
-	ks_free(p->taint);
-	ks_free(p->ipa);
-	ks_free(p->pts);
 	ks_free(p->wt);
 }
 
@@ -620,7 +531,7 @@ static void find_min(struct plc *p, struct term *t)
 {
 	t->min = INT_MAX;
 	t->nmin = 0;
-	for (int d = 0; d < p->ndom[t->key]; d++) {
+	for (int d = 0; d < p->keys[t->key].ndom; d++) {
 		if (!t->dom_ok[d])
 			continue;
 		if (t->cnt[d] < t->min) {
@@ -638,7 +549,7 @@ static void feed(struct plc *p, int w, int n)
 
 	for (int i = 0; i < f->n; i++) {
 		struct term *t = &p->terms[f->v[i]];
-		int d = p->dom[t->key][n];
+		int d = p->keys[t->key].dom[n];
 
 		if (t->dead || d < 0 || (t->incl && !t->incl[n]))
 			continue;
@@ -653,7 +564,7 @@ static void feed(struct plc *p, int w, int n)
 static int count_at(const struct plc *p, int term, int n)
 {
 	const struct term *t = &p->terms[term];
-	int d = p->dom[t->key][n];
+	int d = p->keys[t->key].dom[n];
 
 	return d < 0 ? 0 : t->cnt[d];
 }
@@ -671,7 +582,7 @@ static int affinity_fits(const struct plc *p, int w, int n)
 
 		/* a node without the key fails; with no matching pod anywhere, a pod
 		 * matching its own term may start the group */
-		if (p->dom[t->key][n] < 0 ||
+		if (p->keys[t->key].dom[n] < 0 ||
 		    (count_at(p, s->aff, n) == 0 && !(t->total == 0 && s->aff_self)))
 			return 0;
 	}
@@ -696,7 +607,7 @@ static int fits(const struct plc *p, int w, int n)
 		return 0;
 	for (int i = s->spread; i < s->spread + s->nspread && s->nhard; i++) {
 		const struct term *t = &p->terms[i];
-		int d = p->dom[t->key][n];
+		int d = p->keys[t->key].dom[n];
 
 		if (t->hard && (d < 0 || t->cnt[d] + t->self - t->min > t->max_skew))
 			return 0;
@@ -704,21 +615,20 @@ static int fits(const struct plc *p, int w, int n)
 	return 1;
 }
 
-/* noderesources/least_allocated.go on non-zero requests. */
+/* noderesources/least_allocated.go on non-zero requests; a resource the
+ * node has none of is left out. */
 static long long least_allocated(const struct nstate *ns, long long cpu, long long mem)
 {
-	long long sum = 0, nres = 0, r;
+	const long long cap[2] = { ns->cap_cpu, ns->cap_mem };
+	const long long req[2] = { ns->nz_cpu + cpu, ns->nz_mem + mem };
+	long long sum = 0;
+	int nres = 0;
 
-	if (ns->cap_cpu > 0) {
-		r = ns->nz_cpu + cpu;
-		sum += r > ns->cap_cpu ? 0 : (ns->cap_cpu - r) * MAX_SCORE / ns->cap_cpu;
-		nres++;
-	}
-	if (ns->cap_mem > 0) {
-		r = ns->nz_mem + mem;
-		sum += r > ns->cap_mem ? 0 : (ns->cap_mem - r) * MAX_SCORE / ns->cap_mem;
-		nres++;
-	}
+	for (int i = 0; i < 2; i++)
+		if (cap[i] > 0) {
+			sum += req[i] > cap[i] ? 0 : (cap[i] - req[i]) * MAX_SCORE / cap[i];
+			nres++;
+		}
 	return nres ? sum / nres : 0;
 }
 
@@ -751,6 +661,14 @@ static long long affinity_score(const struct plc *p, int w, int n)
 	return r;
 }
 
+/* math.Round (half away from zero) of x >= 0, without a libm call. */
+static long long round_pos(double x)
+{
+	long long i = (long long)x;
+
+	return i + (x - (double)i >= 0.5);
+}
+
 /* Score the nf feasible nodes in p->feas and pick the best. */
 static int pick(struct plc *p, int w, int nf)
 {
@@ -766,7 +684,7 @@ static int pick(struct plc *p, int w, int nf)
 	for (int k = 0; k < nf && nsoft; k++) {
 		p->ign[k] = 0;
 		for (int i = s->spread; i < s->spread + s->nspread && s->soft_all; i++)
-			if (!p->terms[i].hard && p->dom[p->terms[i].key][p->feas[k]] < 0)
+			if (!p->terms[i].hard && p->keys[p->terms[i].key].dom[p->feas[k]] < 0)
 				p->ign[k] = 1;
 		scored += !p->ign[k];
 	}
@@ -778,10 +696,10 @@ static int pick(struct plc *p, int w, int nf)
 			continue;
 		p->gen++;
 		for (int k = 0; k < nf && !t->hostname; k++) {
-			int d = p->dom[t->key][p->feas[k]];
+			int d = p->keys[t->key].dom[p->feas[k]];
 
-			if (!p->ign[k] && d >= 0 && p->stamp[t->key][d] != p->gen) {
-				p->stamp[t->key][d] = p->gen;
+			if (!p->ign[k] && d >= 0 && p->keys[t->key].stamp[d] != p->gen) {
+				p->keys[t->key].stamp[d] = p->gen;
 				size++;
 			}
 		}
@@ -789,14 +707,18 @@ static int pick(struct plc *p, int w, int nf)
 	}
 	for (int k = 0; k < nf; k++) {
 		int n = p->feas[k];
-		const struct nstate *ns = &p->ns[n];
+		struct nstate *ns = &p->ns[n];
 
 		p->taint[k] = ns->soft_taints ? intolerable(wl, &p->c->nodes[n], 1) : 0;
 		if (p->taint[k] > tmax)
 			tmax = p->taint[k];
-		p->base[k] = least_allocated(ns, nzc, nzm);
-		if (wl->cpu_m || wl->memory_mi) /* BestEffort pods skip it */
-			p->base[k] += balanced(ns, wl->cpu_m, wl->memory_mi);
+		if (ns->memo_w != w) {
+			ns->memo_w = w;
+			ns->memo = least_allocated(ns, nzc, nzm);
+			if (wl->cpu_m || wl->memory_mi) /* BestEffort pods skip it */
+				ns->memo += balanced(ns, wl->cpu_m, wl->memory_mi);
+		}
+		p->base[k] = ns->memo;
 		if (ipa) {
 			p->ipa[k] = affinity_score(p, w, n);
 			imin = p->ipa[k] < imin ? p->ipa[k] : imin;
@@ -810,11 +732,11 @@ static int pick(struct plc *p, int w, int nf)
 
 				if (t->hard)
 					continue;
-				if (p->dom[t->key][n] >= 0)
+				if (p->keys[t->key].dom[n] >= 0)
 					sc += count_at(p, i, n) * p->wt[j] + (t->max_skew - 1);
 				j++;
 			}
-			p->pts[k] = llround(sc);
+			p->pts[k] = round_pos(sc);
 			pmin = p->pts[k] < pmin ? p->pts[k] : pmin;
 			pmax = p->pts[k] > pmax ? p->pts[k] : pmax;
 		}
@@ -884,6 +806,7 @@ static void bind(struct plc *p, struct pod *pod, int n)
 	ns->nz_cpu += wl->cpu_m ? wl->cpu_m : NONZERO_CPU_M;
 	ns->nz_mem += wl->memory_mi ? wl->memory_mi : NONZERO_MEM_MI;
 	ns->npods++;
+	ns->memo_w = -1;
 	wl->running++;
 	feed(p, pod->workload, n);
 }
@@ -917,10 +840,10 @@ static void begin_terms(struct plc *p, int w)
 		term_cnt(p, t);
 		if (!t->hard)
 			continue;
-		t->dom_ok = ks_calloc((size_t)p->ndom[t->key] + 1, 1);
+		t->dom_ok = ks_calloc((size_t)p->keys[t->key].ndom + 1, 1);
 		for (int n = 0; n < p->c->nnodes; n++)
-			if (p->dom[t->key][n] >= 0 && (!t->incl || t->incl[n]))
-				t->dom_ok[p->dom[t->key][n]] = 1;
+			if (p->keys[t->key].dom[n] >= 0 && (!t->incl || t->incl[n]))
+				t->dom_ok[p->keys[t->key].dom[n]] = 1;
 		find_min(p, t);
 	}
 }
