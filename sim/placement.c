@@ -1,60 +1,60 @@
 /* placement — a model of kube-scheduler's default profile, one pod at a time.
  *
- * Workloads are placed in file order, pod by pod; every pod sees the pods
- * placed before it. Pinned pods (`pin`) bypass the scheduler as pods with
- * spec.nodeName do, but count like any other pod afterwards. A DaemonSet gets
- * one pod per node passing its nodeSelector and NoSchedule/NoExecute taints
- * (with the controller's automatic tolerations, pkg/controller/daemon/util/
- * daemonset_util.go AddOrUpdateDaemonPodTolerations; hostNetwork's
- * network-unavailable one is not modelled), in node order; since v1.12 the
- * default scheduler binds those pods, so a pod that does not fit stays
- * Pending. The other pods run the scheduling cycle of pkg/scheduler/
- * schedule_one.go over the plugins of pkg/scheduler/apis/config/v1/
- * default_plugins.go (paths below under pkg/scheduler/framework/plugins):
+ * Workloads are placed in file order, pod by pod, each pod seeing the pods
+ * placed before it. Pinned pods bypass the scheduler (as spec.nodeName does)
+ * but count like any other pod afterwards. A DaemonSet gets one pod per node
+ * that passes its nodeSelector and NoSchedule/NoExecute taints, in node
+ * order, with the controller's automatic tolerations (pkg/controller/daemon/
+ * util/daemonset_util.go; hostNetwork's network-unavailable one is not
+ * modelled); the default scheduler binds those pods (since v1.12), so one
+ * that does not fit stays Pending. Every other pod runs a scheduling cycle
+ * (pkg/scheduler/schedule_one.go) with the default plugins and weights of
+ * pkg/scheduler/apis/config/v1/default_plugins.go; under
+ * pkg/scheduler/framework/plugins:
  *
- * Filters: NodeUnschedulable and TaintToleration (tainttoleration/: a
- * NoSchedule or NoExecute taint must be tolerated); NodeAffinity (nodeaffinity/:
- * nodeSelector); NodeResourcesFit (noderesources/fit.go: requests of the
- * pods there + allocated_* + this pod's <= allocatable, pods < max_pods);
- * InterPodAffinity (interpodaffinity/filtering.go: this pod's required
- * anti-affinity, existing pods' required anti-affinity against this pod, and
- * required affinity with the first-replica exception); PodTopologySpread
- * (podtopologyspread/filtering.go: count + selfMatch - min <= maxSkew for
- * DoNotSchedule constraints, counting pods on nodes that pass the pod's
- * nodeSelector and carry every constraint key — nodeAffinityPolicy Honor,
+ * Filters: taints (nodeunschedulable/, tainttoleration/: NoSchedule and
+ * NoExecute must be tolerated); nodeSelector (nodeaffinity/); NodeResourcesFit
+ * (noderesources/fit.go: requests there + allocated_* + the pod's within
+ * allocatable, fewer pods than max_pods); InterPodAffinity
+ * (interpodaffinity/filtering.go: the pod's required anti-affinity, existing
+ * pods' required anti-affinity against it, and its required affinity, which
+ * the first pod of a group matching its own term may skip); PodTopologySpread
+ * (podtopologyspread/filtering.go: count + selfMatch - min <= maxSkew per
+ * DoNotSchedule constraint, counting pods on nodes that pass the pod's
+ * nodeSelector and carry every constraint key: nodeAffinityPolicy Honor,
  * nodeTaintsPolicy Ignore, the upstream defaults).
  *
- * Scores, each 0..100, times the default weights: TaintToleration x3
- * (intolerable PreferNoSchedule taints, DefaultNormalizeScore reversed);
- * NodeResourcesFit LeastAllocated x1 (noderesources/least_allocated.go, on
- * non-zero requests: 100m / 200Mi for a pod requesting nothing);
- * BalancedAllocation x1 (noderesources/balanced_allocation.go: 100 * (1 -
- * |cpu - mem fraction| / 2) on real requests, skipped for BestEffort pods);
- * InterPodAffinity x2 (interpodaffinity/scoring.go: weight x matching pods
- * per domain, both this pod's preferred terms and existing pods' terms
- * selecting it, min-max normalised); PodTopologySpread x2
- * (podtopologyspread/scoring.go: sum of count * log(domains + 2) + maxSkew -
- * 1 over ScheduleAnyway constraints, or the system defaults hostname/3 and
- * zone/5 when the pod has no constraint at all (podtopologyspread/plugin.go),
- * reversed against the maximum). NodeAffinity, VolumeBinding and
- * ImageLocality score 0 for every node here (no preferred node affinity, no
- * volumes, no image sizes). The highest total wins; ties go to a uniform
- * pick (selectHost's reservoir) on the placement stream.
+ * Scores, 0..100 each, weighted: TaintToleration x3 (intolerable
+ * PreferNoSchedule taints, DefaultNormalizeScore reversed); NodeResourcesFit
+ * x1 (noderesources/least_allocated.go on non-zero requests, 100m / 200Mi
+ * for a pod requesting nothing); BalancedAllocation x1
+ * (noderesources/balanced_allocation.go: 100 (1 - |cpu - mem fraction| / 2)
+ * on real requests, skipped for BestEffort pods); InterPodAffinity x2
+ * (interpodaffinity/scoring.go: weight x matching pods in the node's domain,
+ * for the pod's preferred terms and for existing pods' terms selecting it,
+ * min-max normalised); PodTopologySpread x2 (podtopologyspread/scoring.go:
+ * count x log(domains + 2) + maxSkew - 1 summed over ScheduleAnyway
+ * constraints, or plugin.go's system defaults hostname/3 and zone/5 when the
+ * pod has none, reversed against the maximum). NodeAffinity, VolumeBinding
+ * and ImageLocality give every node 0 (nothing to score in this model). The
+ * best total wins; ties go to a uniform pick on the placement stream
+ * (selectHost's reservoir). A pod no node passes stays Pending: it is not
+ * retried when later pods arrive, and nothing is preempted.
  *
  * Sampling (schedule_one.go numFeasibleNodesToFind, percentageOfNodesToScore
- * unset): under 100 nodes every node is filtered; otherwise the search stops
- * after max(5, 50 - nodes/125) percent of the nodes (at least 100) have
- * passed, and the next pod's search starts where this one stopped
- * (nextStartNodeIndex), over nodes in the zone-interleaved order of the
- * scheduler cache's nodeTree. This is what keeps a 5,000-node cluster cheap.
+ * unset): under 100 nodes all are filtered; otherwise the search stops once
+ * max(5, 50 - nodes/125) percent of the nodes (at least 100) passed, and the
+ * next cycle starts where it stopped (nextStartNodeIndex), over the
+ * zone-interleaved order of the scheduler cache's nodeTree. Besides being
+ * faithful, this is what makes 5,000 nodes cheap.
  *
- * Cost: all label and selector matching happens once, up front. Every
- * (anti-)affinity term and spread constraint becomes a `term`: matching pods
- * per topology domain (topology values mapped to small ids per key), and each
- * workload lists the terms its pods count in, so placing a pod is a few array
- * increments and a pod's cycle is O(nodes examined). Default spreading
- * selects only the workload's own pods: the ReplicaSet selector it is built
- * from carries pod-template-hash (helper.DefaultSelector). */
+ * Cost: labels and selectors are matched once, up front. Each (anti-)affinity
+ * term and spread constraint becomes a `term`: its matching pods per topology
+ * domain (topology values are small ids per key), and each workload lists the
+ * terms its pods count in, so binding a pod is a few increments and a cycle
+ * is O(nodes examined). Default spreading counts the workload's own pods
+ * only: the ReplicaSet selector helper.DefaultSelector uses carries
+ * pod-template-hash. */
 #include "ktsim/placement.h"
 
 #include <limits.h>
@@ -83,10 +83,18 @@ struct term {
 	int *cnt;             /* per domain; allocated when first needed */
 	int total;            /* over every domain */
 	int dead;             /* its reader is placed: no longer counted */
-	const uint8_t *incl;  /* spread: nodes whose pods count; NULL: all */
+	uint8_t *incl;        /* spread: nodes whose pods count; NULL: all */
 	int max_skew, hard, self, hostname; /* spread constraints only */
 	uint8_t *dom_ok;      /* DoNotSchedule: domains the minimum spans */
 	int min, nmin;        /* that minimum and how many domains hold it */
+};
+
+/* A topology key in use: its values as domain ids 0..ndom-1. */
+struct tkey {
+	const char *name;
+	int *dom;             /* per node; -1 when the node lacks the label */
+	int ndom, full;       /* full: every node has the label */
+	int *stamp;           /* per domain: the last cycle that counted it */
 };
 
 struct ivec {
@@ -98,29 +106,20 @@ struct nstate {
 	long long cap_cpu, cap_mem, req_cpu, req_mem, nz_cpu, nz_mem;
 	int max_pods, npods;
 	int hard_taints, soft_taints; /* has NoSchedule/NoExecute, PreferNoSchedule */
-	int memo_w;           /* workload whose resource scores memo holds, or -1 */
+	int memo_w;           /* workload whose resource scores `memo` holds, or -1 */
 	long long memo;       /* valid until a pod binds here */
 };
 
 struct wstate {
-	int anti, aff;         /* terms: pods its (anti-)affinity selects, or -1 */
-	int spread, nspread;   /* its spread terms (the defaults when it has none) */
-	int nhard, nsoft;      /* DoNotSchedule and ScheduleAnyway ones among them */
-	int soft_all;          /* scored nodes must carry every ScheduleAnyway key */
-	int aff_self;          /* its labels match its own affinity selector */
-	int filter_aff, ipa;   /* InterPodAffinity filters, scores its pods */
-	uint8_t *incl[2];      /* nodes counted by its DoNotSchedule, ScheduleAnyway terms */
-	struct ivec feeds;     /* terms its pods count in */
-	struct ivec sym;       /* (own term of another workload selecting it, weight);
-				* weight 0: required anti-affinity */
-};
-
-/* A topology key in use: its values as domain ids 0..ndom-1. */
-struct tkey {
-	const char *name;
-	int *dom;             /* per node; -1 when the node lacks the label */
-	int ndom, full;       /* full: every node has the label */
-	int *stamp;           /* per domain: the last pod cycle that counted it */
+	int anti, aff;        /* terms: pods its (anti-)affinity selects, or -1 */
+	int spread, nspread;  /* its spread terms (the defaults when it has none) */
+	int nhard, nsoft;     /* DoNotSchedule and ScheduleAnyway ones among them */
+	int soft_all;         /* scored nodes must carry every ScheduleAnyway key */
+	int aff_self;         /* its labels match its own affinity selector */
+	int filter_aff, ipa;  /* InterPodAffinity filters, scores its pods */
+	struct ivec feeds;    /* terms its pods count in */
+	struct ivec sym;      /* (own term of a workload selecting it, weight);
+			       * weight 0: required anti-affinity */
 };
 
 struct plc {
@@ -129,15 +128,14 @@ struct plc {
 	struct tkey *keys;
 	int nkeys, gen;
 	struct nstate *ns;
-	int *order, next;      /* nodeTree order; nextStartNodeIndex */
+	int *order, next;     /* nodeTree order; nextStartNodeIndex */
 	struct term *terms;
 	int nterms, capterms;
 	struct wstate *ws;
-	/* per pod cycle, one slot per node */
-	uint8_t *ok, *ign;
+	uint8_t *ok, *ign;    /* per node: static filters; per feasible node */
 	int *feas;
-	long long *base, *taint, *ipa, *pts;
-	double *wt;
+	long long *base, *taint, *ipa, *pts; /* per feasible node */
+	double *wt;           /* per ScheduleAnyway constraint */
 };
 
 static void push(struct ivec *v, int x)
@@ -147,13 +145,6 @@ static void push(struct ivec *v, int x)
 		v->v = ks_realloc(v->v, (size_t)v->cap, sizeof *v->v);
 	}
 	v->v[v->n++] = x;
-}
-
-static uint64_t fnv(uint64_t h, const char *s)
-{
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 0x100000001b3ULL;
-	return h;
 }
 
 /* The index of a topology key, mapping its values to domains when new. */
@@ -178,13 +169,14 @@ static int key_index(struct plc *p, const char *key)
 		const char *v = labels_get(&p->c->nodes[n].labels, key);
 
 		k->dom[n] = -1;
-		if (v == NULL) {
-			k->full = 0;
+		k->full &= v != NULL;
+		if (v == NULL)
 			continue;
-		}
-		h = fnv(0xcbf29ce484222325ULL, v) & (cap - 1);
-		while (tab[h].v && strcmp(tab[h].v, v) != 0)
-			h = (h + 1) & (cap - 1);
+		h = 0xcbf29ce484222325ULL; /* FNV-1a, open addressing */
+		for (const char *s = v; *s; s++)
+			h = (h ^ (unsigned char)*s) * 0x100000001b3ULL;
+		for (h &= cap - 1; tab[h].v && strcmp(tab[h].v, v) != 0; h = (h + 1) & (cap - 1))
+			;
 		if (tab[h].v == NULL)
 			tab[h] = (struct dent){ v, k->ndom++ };
 		k->dom[n] = tab[h].id;
@@ -200,9 +192,8 @@ static int new_term(struct plc *p, const char *key)
 		p->capterms = p->capterms ? 2 * p->capterms : 64;
 		p->terms = ks_realloc(p->terms, (size_t)p->capterms, sizeof *p->terms);
 	}
-	memset(&p->terms[p->nterms], 0, sizeof *p->terms);
-	p->terms[p->nterms].key = key_index(p, key);
-	p->terms[p->nterms].hostname = strcmp(key, HOSTNAME_KEY) == 0;
+	p->terms[p->nterms] = (struct term){ .key = key_index(p, key),
+		.hostname = strcmp(key, HOSTNAME_KEY) == 0 };
 	return p->nterms++;
 }
 
@@ -247,8 +238,7 @@ static int add_affinity(struct plc *p, int w, const struct affinity_term *a, int
 		push(&s->feeds, read);
 		push(&s->sym, own);
 		push(&s->sym, weight);
-		if (!anti && m->v[i] == w)
-			p->ws[w].aff_self = 1;
+		p->ws[w].aff_self |= !anti && m->v[i] == w;
 	}
 	return read;
 }
@@ -260,24 +250,25 @@ static int node_selected(const struct plc *p, int w, int n)
 	return sel->n == 0 || labels_match(sel, &p->c->nodes[n].labels);
 }
 
-/* The nodes whose pods a group of spread terms counts (filtering.go and
- * scoring.go: pass the nodeSelector, carry every key when required), or
- * NULL when that is every node. */
-static uint8_t *inclusion(struct plc *p, int w, int hard, int all_keys)
+/* The nodes whose pods spread term t of w counts (filtering.go, scoring.go:
+ * they pass w's nodeSelector and, for user constraints, carry every key of
+ * t's kind), or NULL when that is every node. */
+static uint8_t *inclusion(const struct plc *p, int w, const struct term *t)
 {
 	const struct wstate *s = &p->ws[w];
 	int need = p->c->workloads[w].node_selector.n > 0;
 	uint8_t *incl;
 
 	for (int i = s->spread; i < s->spread + s->nspread; i++)
-		need |= all_keys && p->terms[i].hard == hard && !p->keys[p->terms[i].key].full;
+		need |= s->soft_all && p->terms[i].hard == t->hard && !p->keys[p->terms[i].key].full;
 	if (!need)
 		return NULL;
 	incl = ks_calloc((size_t)p->c->nnodes, 1);
 	for (int n = 0; n < p->c->nnodes; n++) {
 		incl[n] = (uint8_t)node_selected(p, w, n);
 		for (int i = s->spread; i < s->spread + s->nspread; i++)
-			if (all_keys && p->terms[i].hard == hard && p->keys[p->terms[i].key].dom[n] < 0)
+			if (s->soft_all && p->terms[i].hard == t->hard &&
+			    p->keys[p->terms[i].key].dom[n] < 0)
 				incl[n] = 0;
 	}
 	return incl;
@@ -285,24 +276,20 @@ static uint8_t *inclusion(struct plc *p, int w, int hard, int all_keys)
 
 static void add_spread(struct plc *p, int w, struct ivec *m)
 {
+	/* plugin.go systemDefaultConstraints: ScheduleAnyway, own pods */
+	static const struct { const char *key; int skew; } def[] = {
+		{ HOSTNAME_KEY, 3 }, { ZONE_KEY, 5 },
+	};
 	const struct workload *wl = &p->c->workloads[w];
 	struct wstate *s = &p->ws[w];
-	int user = wl->nspread > 0;
 
 	s->spread = p->nterms;
-	if (!user) {
-		/* plugin.go systemDefaultConstraints: ScheduleAnyway, own pods */
-		static const struct { const char *key; int skew; } def[] = {
-			{ HOSTNAME_KEY, 3 }, { ZONE_KEY, 5 },
-		};
+	for (int i = 0; i < 2 && wl->nspread == 0; i++) {
+		int t = new_term(p, def[i].key);
 
-		for (int i = 0; i < 2; i++) {
-			int t = new_term(p, def[i].key);
-
-			p->terms[t].max_skew = def[i].skew;
-			p->terms[t].self = 1;
-			push(&s->feeds, t);
-		}
+		p->terms[t].max_skew = def[i].skew;
+		p->terms[t].self = 1;
+		push(&s->feeds, t);
 	}
 	for (int i = 0; i < wl->nspread; i++) {
 		const struct spread_constraint *sc = &wl->spread[i];
@@ -317,16 +304,11 @@ static void add_spread(struct plc *p, int w, struct ivec *m)
 			push(&p->ws[m->v[j]].feeds, t);
 	}
 	s->nspread = p->nterms - s->spread;
+	s->soft_all = wl->nspread > 0;
 	for (int i = s->spread; i < p->nterms; i++) {
 		s->nhard += p->terms[i].hard;
 		s->nsoft += !p->terms[i].hard;
-	}
-	s->soft_all = user;
-	for (int hard = 0; hard < 2; hard++) {
-		s->incl[hard] = inclusion(p, w, hard, user);
-		for (int i = s->spread; i < p->nterms; i++)
-			if (p->terms[i].hard == hard)
-				p->terms[i].incl = s->incl[hard];
+		p->terms[i].incl = inclusion(p, w, &p->terms[i]);
 	}
 }
 
@@ -337,7 +319,7 @@ static int cmp_ll(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/* nodeTree.list() (pkg/scheduler/backend/cache/node_tree.go): one node of
+/* nodeTree.list() (pkg/scheduler/backend/cache/node_tree.go): a node of
  * each zone in turn, zones in order of first appearance; that is, nodes by
  * (position within their zone, zone rank). */
 static void node_order(struct plc *p)
@@ -385,10 +367,8 @@ static void setup(struct plc *p)
 			.nz_cpu = nd->allocated_cpu_m, .nz_mem = nd->allocated_memory_mi,
 			.max_pods = nd->max_pods, .memo_w = -1 };
 		for (int t = 0; t < nd->ntaints; t++) {
-			if (nd->taints[t].effect == TAINT_PREFER_NO_SCHEDULE)
-				s->soft_taints = 1;
-			else
-				s->hard_taints = 1;
+			s->soft_taints |= nd->taints[t].effect == TAINT_PREFER_NO_SCHEDULE;
+			s->hard_taints |= nd->taints[t].effect != TAINT_PREFER_NO_SCHEDULE;
 		}
 	}
 	p->order = ks_calloc((size_t)nn, sizeof *p->order);
@@ -396,12 +376,10 @@ static void setup(struct plc *p)
 	p->ws = ks_calloc((size_t)nw + 1, sizeof *p->ws);
 	for (int w = 0; w < nw; w++) {
 		const struct workload *wl = &c->workloads[w];
-		struct wstate *s = &p->ws[w];
 
-		s->anti = add_affinity(p, w, &wl->anti, 1, &m);
-		s->aff = add_affinity(p, w, &wl->aff, 0, &m);
-		if (wl->nspread > maxspread)
-			maxspread = wl->nspread;
+		p->ws[w].anti = add_affinity(p, w, &wl->anti, 1, &m);
+		p->ws[w].aff = add_affinity(p, w, &wl->aff, 0, &m);
+		maxspread = wl->nspread > maxspread ? wl->nspread : maxspread;
 		/* A DaemonSet pod's required node affinity names one node, so its
 		 * spread constraints see one domain and always pass. */
 		if (wl->kind == WL_DEPLOYMENT)
@@ -429,23 +407,18 @@ static void setup(struct plc *p)
 	p->wt = ks_calloc((size_t)maxspread, sizeof *p->wt);
 }
 
+/* Every workload is placed by now, so only own terms still hold counts. */
 static void teardown(struct plc *p)
 {
 	for (int k = 0; k < p->nkeys; k++) {
 		ks_free(p->keys[k].dom);
 		ks_free(p->keys[k].stamp);
 	}
-	for (int t = 0; t < p->nterms; t++) {
+	for (int t = 0; t < p->nterms; t++)
 		ks_free(p->terms[t].cnt);
-		ks_free(p->terms[t].dom_ok);
-	}
 	for (int w = 0; w < p->c->nworkloads; w++) {
-		struct wstate *s = &p->ws[w];
-
-		ks_free(s->incl[0]);
-		ks_free(s->incl[1]);
-		ks_free(s->feeds.v);
-		ks_free(s->sym.v);
+		ks_free(p->ws[w].feeds.v);
+		ks_free(p->ws[w].sym.v);
 	}
 	ks_free(p->keys);
 	ks_free(p->ns);
@@ -471,18 +444,17 @@ static int tolerates(const struct toleration *t, const struct taint *x)
 /* The tolerations the DaemonSet controller adds to every pod it creates. */
 static int daemon_tolerates(const struct taint *x)
 {
-	static const char *const noexec[] = {
-		"node.kubernetes.io/not-ready", "node.kubernetes.io/unreachable", NULL,
+	static const struct { const char *key; enum taint_effect effect; } tol[] = {
+		{ "node.kubernetes.io/not-ready", TAINT_NO_EXECUTE },
+		{ "node.kubernetes.io/unreachable", TAINT_NO_EXECUTE },
+		{ "node.kubernetes.io/disk-pressure", TAINT_NO_SCHEDULE },
+		{ "node.kubernetes.io/memory-pressure", TAINT_NO_SCHEDULE },
+		{ "node.kubernetes.io/pid-pressure", TAINT_NO_SCHEDULE },
+		{ "node.kubernetes.io/unschedulable", TAINT_NO_SCHEDULE },
 	};
-	static const char *const nosched[] = {
-		"node.kubernetes.io/disk-pressure", "node.kubernetes.io/memory-pressure",
-		"node.kubernetes.io/pid-pressure", "node.kubernetes.io/unschedulable", NULL,
-	};
-	const char *const *k = x->effect == TAINT_NO_EXECUTE ? noexec
-			       : x->effect == TAINT_NO_SCHEDULE ? nosched : NULL;
 
-	for (; k && *k; k++)
-		if (strcmp(*k, x->key) == 0)
+	for (size_t i = 0; i < sizeof tol / sizeof tol[0]; i++)
+		if (tol[i].effect == x->effect && strcmp(tol[i].key, x->key) == 0)
 			return 1;
 	return 0;
 }
@@ -555,7 +527,7 @@ static void feed(struct plc *p, int w, int n)
 			continue;
 		term_cnt(p, t)[d]++;
 		t->total++;
-		/* counts only grow, so the minimum moves once all its domains have */
+		/* counts only grow: the minimum moves once all its domains have */
 		if (t->dom_ok && t->cnt[d] - 1 == t->min && --t->nmin == 0)
 			find_min(p, t);
 	}
@@ -615,34 +587,28 @@ static int fits(const struct plc *p, int w, int n)
 	return 1;
 }
 
-/* noderesources/least_allocated.go on non-zero requests; a resource the
- * node has none of is left out. */
-static long long least_allocated(const struct nstate *ns, long long cpu, long long mem)
+/* noderesources/least_allocated.go on non-zero requests and
+ * balanced_allocation.go on real ones; a resource the node has none of is
+ * left out of both. */
+static long long resource_score(const struct nstate *ns, const struct workload *wl)
 {
 	const long long cap[2] = { ns->cap_cpu, ns->cap_mem };
-	const long long req[2] = { ns->nz_cpu + cpu, ns->nz_mem + mem };
-	long long sum = 0;
+	const long long nz[2] = { ns->nz_cpu + (wl->cpu_m ? wl->cpu_m : NONZERO_CPU_M),
+				  ns->nz_mem + (wl->memory_mi ? wl->memory_mi : NONZERO_MEM_MI) };
+	const long long req[2] = { ns->req_cpu + wl->cpu_m, ns->req_mem + wl->memory_mi };
+	long long least = 0;
+	double f[2];
 	int nres = 0;
 
 	for (int i = 0; i < 2; i++)
 		if (cap[i] > 0) {
-			sum += req[i] > cap[i] ? 0 : (cap[i] - req[i]) * MAX_SCORE / cap[i];
-			nres++;
+			least += nz[i] > cap[i] ? 0 : (cap[i] - nz[i]) * MAX_SCORE / cap[i];
+			f[nres++] = fmin(1, (double)req[i] / (double)cap[i]);
 		}
-	return nres ? sum / nres : 0;
-}
-
-/* noderesources/balanced_allocation.go on real requests. */
-static long long balanced(const struct nstate *ns, long long cpu, long long mem)
-{
-	double f[2];
-	int nf = 0;
-
-	if (ns->cap_cpu > 0)
-		f[nf++] = fmin(1, (double)(ns->req_cpu + cpu) / (double)ns->cap_cpu);
-	if (ns->cap_mem > 0)
-		f[nf++] = fmin(1, (double)(ns->req_mem + mem) / (double)ns->cap_mem);
-	return (long long)((1 - (nf == 2 ? fabs((f[0] - f[1]) / 2) : 0)) * MAX_SCORE);
+	least = nres ? least / nres : 0;
+	if (wl->cpu_m == 0 && wl->memory_mi == 0) /* BestEffort: no balance score */
+		return least;
+	return least + (long long)((1 - (nres == 2 ? fabs((f[0] - f[1]) / 2) : 0)) * MAX_SCORE);
 }
 
 /* interpodaffinity/scoring.go before normalisation. */
@@ -669,72 +635,76 @@ static long long round_pos(double x)
 	return i + (x - (double)i >= 0.5);
 }
 
-/* Score the nf feasible nodes in p->feas and pick the best. */
-static int pick(struct plc *p, int w, int nf)
+/* podtopologyspread/scoring.go PreScore: which feasible nodes are ignored
+ * (missing a key of the pod's own constraints) and each ScheduleAnyway
+ * constraint's weight log(domains among the scored nodes + 2). */
+static void spread_prescore(struct plc *p, const struct wstate *s, int nf)
 {
-	const struct workload *wl = &p->c->workloads[w];
-	const struct wstate *s = &p->ws[w];
-	long long nzc = wl->cpu_m ? wl->cpu_m : NONZERO_CPU_M;
-	long long nzm = wl->memory_mi ? wl->memory_mi : NONZERO_MEM_MI;
-	long long tmax = 0, imin = LLONG_MAX, imax = LLONG_MIN, pmin = LLONG_MAX, pmax = 0;
-	long long best = LLONG_MIN;
-	int ipa = s->ipa, nsoft = s->nsoft, scored = 0, chosen = -1, ties = 0;
+	int scored = 0;
 
-	/* PodTopologySpread PreScore: ignored nodes, then domains per constraint */
-	for (int k = 0; k < nf && nsoft; k++) {
+	for (int k = 0; k < nf; k++) {
 		p->ign[k] = 0;
 		for (int i = s->spread; i < s->spread + s->nspread && s->soft_all; i++)
 			if (!p->terms[i].hard && p->keys[p->terms[i].key].dom[p->feas[k]] < 0)
 				p->ign[k] = 1;
 		scored += !p->ign[k];
 	}
-	for (int i = s->spread, j = 0; i < s->spread + s->nspread && nsoft; i++) {
+	for (int i = s->spread, j = 0; i < s->spread + s->nspread; i++) {
 		const struct term *t = &p->terms[i];
+		struct tkey *key = &p->keys[t->key];
 		int size = 0;
 
 		if (t->hard)
 			continue;
 		p->gen++;
 		for (int k = 0; k < nf && !t->hostname; k++) {
-			int d = p->keys[t->key].dom[p->feas[k]];
+			int d = key->dom[p->feas[k]];
 
-			if (!p->ign[k] && d >= 0 && p->keys[t->key].stamp[d] != p->gen) {
-				p->keys[t->key].stamp[d] = p->gen;
+			if (!p->ign[k] && d >= 0 && key->stamp[d] != p->gen) {
+				key->stamp[d] = p->gen;
 				size++;
 			}
 		}
 		p->wt[j++] = log((double)(t->hostname ? scored : size) + 2);
 	}
+}
+
+/* Score the nf feasible nodes in p->feas and pick the best. */
+static int pick(struct plc *p, int w, int nf)
+{
+	const struct workload *wl = &p->c->workloads[w];
+	const struct wstate *s = &p->ws[w];
+	long long tmax = 0, imin = LLONG_MAX, imax = LLONG_MIN, pmin = LLONG_MAX, pmax = 0;
+	long long best = LLONG_MIN;
+	int chosen = -1, ties = 0;
+
+	if (s->nsoft)
+		spread_prescore(p, s, nf);
 	for (int k = 0; k < nf; k++) {
 		int n = p->feas[k];
 		struct nstate *ns = &p->ns[n];
 
 		p->taint[k] = ns->soft_taints ? intolerable(wl, &p->c->nodes[n], 1) : 0;
-		if (p->taint[k] > tmax)
-			tmax = p->taint[k];
+		tmax = p->taint[k] > tmax ? p->taint[k] : tmax;
 		if (ns->memo_w != w) {
 			ns->memo_w = w;
-			ns->memo = least_allocated(ns, nzc, nzm);
-			if (wl->cpu_m || wl->memory_mi) /* BestEffort pods skip it */
-				ns->memo += balanced(ns, wl->cpu_m, wl->memory_mi);
+			ns->memo = resource_score(ns, wl);
 		}
 		p->base[k] = ns->memo;
-		if (ipa) {
+		if (s->ipa) {
 			p->ipa[k] = affinity_score(p, w, n);
 			imin = p->ipa[k] < imin ? p->ipa[k] : imin;
 			imax = p->ipa[k] > imax ? p->ipa[k] : imax;
 		}
-		if (nsoft && !p->ign[k]) {
+		if (s->nsoft && !p->ign[k]) {
 			double sc = 0;
 
 			for (int i = s->spread, j = 0; i < s->spread + s->nspread; i++) {
 				const struct term *t = &p->terms[i];
 
-				if (t->hard)
-					continue;
-				if (p->keys[t->key].dom[n] >= 0)
+				if (!t->hard && p->keys[t->key].dom[n] >= 0)
 					sc += count_at(p, i, n) * p->wt[j] + (t->max_skew - 1);
-				j++;
+				j += !t->hard;
 			}
 			p->pts[k] = round_pos(sc);
 			pmin = p->pts[k] < pmin ? p->pts[k] : pmin;
@@ -745,10 +715,10 @@ static int pick(struct plc *p, int w, int nf)
 		long long total = p->base[k];
 
 		total += 3 * (tmax ? MAX_SCORE - MAX_SCORE * p->taint[k] / tmax : MAX_SCORE);
-		if (ipa && imax > imin)
+		if (s->ipa && imax > imin)
 			total += 2 * (long long)(MAX_SCORE * ((double)(p->ipa[k] - imin) /
 							  (double)(imax - imin)));
-		if (nsoft && !p->ign[k])
+		if (s->nsoft && !p->ign[k])
 			total += 2 * (pmax ? MAX_SCORE * (pmax + pmin - p->pts[k]) / pmax : MAX_SCORE);
 		/* selectHost: replace the pick with probability 1/ties */
 		if (total > best) {
@@ -769,8 +739,7 @@ static int nodes_to_find(int nn)
 
 	if (nn < MIN_FEASIBLE)
 		return nn;
-	if (pct < MIN_PERCENT)
-		pct = MIN_PERCENT;
+	pct = pct < MIN_PERCENT ? MIN_PERCENT : pct;
 	return nn * pct / 100 < MIN_FEASIBLE ? MIN_FEASIBLE : nn * pct / 100;
 }
 
@@ -778,9 +747,9 @@ static int nodes_to_find(int nn)
  * pass, then score them. Returns the node or -1 (Pending). */
 static int schedule(struct plc *p, int w)
 {
-	int nn = p->c->nnodes, want = nodes_to_find(nn), nf = 0, i, j = p->next;
+	int nn = p->c->nnodes, want = nodes_to_find(nn), nf = 0, j = p->next;
 
-	for (i = 0; i < nn && nf < want; i++) {
+	for (int i = 0; i < nn && nf < want; i++) {
 		int n = p->order[j];
 
 		if (p->ok[n] && fits(p, w, n))
@@ -827,58 +796,44 @@ static struct pod *new_pod(struct cluster *c, int w, int ordinal)
 static void begin_terms(struct plc *p, int w)
 {
 	const struct wstate *s = &p->ws[w];
-	int read[2] = { s->anti, s->aff };
 
-	for (int i = 0; i < 2; i++)
-		if (read[i] >= 0)
-			term_cnt(p, &p->terms[read[i]]);
+	if (s->anti >= 0)
+		term_cnt(p, &p->terms[s->anti]);
+	if (s->aff >= 0)
+		term_cnt(p, &p->terms[s->aff]);
 	for (int i = 0; i < s->sym.n; i += 2)
 		term_cnt(p, &p->terms[s->sym.v[i]]);
 	for (int i = s->spread; i < s->spread + s->nspread; i++) {
 		struct term *t = &p->terms[i];
+		const int *dom = p->keys[t->key].dom;
 
 		term_cnt(p, t);
 		if (!t->hard)
 			continue;
 		t->dom_ok = ks_calloc((size_t)p->keys[t->key].ndom + 1, 1);
 		for (int n = 0; n < p->c->nnodes; n++)
-			if (p->keys[t->key].dom[n] >= 0 && (!t->incl || t->incl[n]))
-				t->dom_ok[p->keys[t->key].dom[n]] = 1;
+			if (dom[n] >= 0 && (!t->incl || t->incl[n]))
+				t->dom_ok[dom[n]] = 1;
 		find_min(p, t);
 	}
 }
 
-/* Only w reads these terms: free them once it is placed. */
-static void end_terms(struct plc *p, int w)
+/* Only the workload owning a term reads it: drop it once that is placed. */
+static void retire(struct term *t)
 {
-	struct wstate *s = &p->ws[w];
-	int read[2] = { s->anti, s->aff };
-
-	for (int i = 0; i < 2; i++)
-		if (read[i] >= 0) {
-			p->terms[read[i]].dead = 1;
-			ks_free(p->terms[read[i]].cnt);
-			p->terms[read[i]].cnt = NULL;
-		}
-	for (int i = s->spread; i < s->spread + s->nspread; i++) {
-		struct term *t = &p->terms[i];
-
-		t->dead = 1;
-		ks_free(t->cnt);
-		ks_free(t->dom_ok);
-		t->cnt = NULL;
-		t->dom_ok = NULL;
-	}
-	for (int i = 0; i < 2; i++) {
-		ks_free(s->incl[i]);
-		s->incl[i] = NULL;
-	}
+	t->dead = 1;
+	ks_free(t->cnt);
+	ks_free(t->incl);
+	ks_free(t->dom_ok);
+	t->cnt = NULL;
+	t->incl = t->dom_ok = NULL;
 }
 
 static void place_workload(struct plc *p, int w)
 {
 	struct cluster *c = p->c;
 	struct workload *wl = &c->workloads[w];
+	const struct wstate *s = &p->ws[w];
 
 	eligible(p, w);
 	begin_terms(p, w);
@@ -908,7 +863,12 @@ static void place_workload(struct plc *p, int w)
 	}
 	wl->npods = c->npods - wl->first_pod;
 	wl->pending = wl->npods - wl->running;
-	end_terms(p, w);
+	if (s->anti >= 0)
+		retire(&p->terms[s->anti]);
+	if (s->aff >= 0)
+		retire(&p->terms[s->aff]);
+	for (int i = s->spread; i < s->spread + s->nspread; i++)
+		retire(&p->terms[i]);
 }
 
 void placement_run(struct cluster *c, uint64_t seed)
