@@ -25,5 +25,13 @@
  * node are ready. Ties are broken by the stream rng_derive(seed, 0,
  * STREAM_PLACEMENT, 0). */
 void placement_run(struct cluster *c, uint64_t seed);
+/* Schedule one more pod of workload w during a run, as kube-scheduler would
+ * for a replacement or scale-up: pod_node[p] is where pod p runs now (-1:
+ * not running; the cluster's own pod nodes are ignored), node_ok[n] says
+ * whether node n takes new pods (up and not cordoned). Returns the node, or
+ * -1 when it fits nowhere (Pending). Ties use rng_derive(seed, 0,
+ * STREAM_PLACEMENT, nonce), so each call has its own reproducible stream. */
+int placement_schedule_one(const struct cluster *c, const int *pod_node, int w,
+			   const uint8_t *node_ok, uint64_t seed, uint64_t nonce);
 
 #endif
