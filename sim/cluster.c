@@ -81,6 +81,7 @@ void cluster_destroy(struct cluster *c)
 		ks_free(c->clients[i].from_nodes);
 	}
 	ks_free(c->clients);
+	ks_free(c->timeline);
 	ks_free(c);
 }
 
@@ -146,7 +147,7 @@ void cluster_endpoints(struct cluster *c)
 		for (int p = 0; p < c->npods; p++) {
 			const struct pod *pod = &c->pods[p];
 
-			if (pod->ready && labels_match(&svc->selector, &c->workloads[pod->workload].labels))
+			if (labels_match(&svc->selector, &c->workloads[pod->workload].labels))
 				svc->eps[svc->neps++] = p;
 		}
 	}
@@ -180,4 +181,11 @@ const char *cluster_td_name(enum traffic_distribution t)
 {
 	static const char *const names[] = { "", "PreferSameZone", "PreferSameNode" };
 	return names[t];
+}
+
+const char *cluster_action_name(enum tl_action a)
+{
+	static const char *const names[TL_NACTIONS] = { "delete_pod", "node_down", "node_up", "drain",
+		"scale", "rollout", "set_rate", "set_policy" };
+	return names[a];
 }

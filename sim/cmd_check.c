@@ -74,10 +74,12 @@ int cmd_check(int argc, char **argv)
 		for (int k = 0; k < svc->neps; k++) {
 			const struct pod *p = &c->pods[svc->eps[k]];
 
+			if (!ss->eps[k].ever)
+				continue;
 			printf("  %-24s %-20s %6.2f%%\n", p->name, c->nodes[p->node].name,
 			       100 * ss->expected_share[k]);
 		}
-		if (svc->neps == 0)
+		if (ss->expect.drop_no_endpoint > 0)
 			printf("  (no ready endpoints: every flow is refused)\n");
 	}
 	sim_destroy(s);

@@ -118,7 +118,7 @@ static cJSON *services_row(const struct cluster *c, const struct metrics *m)
 		results_summarize(m, s, &sum);
 		cJSON_AddStringToObject(o, "name", c->services[s].name);
 		cJSON_AddStringToObject(o, "externalTrafficPolicy", cluster_policy_name(c->services[s].etp));
-		num(o, "pods", ss->neps);
+		num(o, "pods", sum.skew.pods);
 		num(o, "pending", pending);
 		num(o, "max_over_mean", sum.skew.max_over_mean);
 		num(o, "jain", sum.skew.jain);
@@ -131,10 +131,13 @@ static cJSON *services_row(const struct cluster *c, const struct metrics *m)
 		pods = cJSON_AddArrayToObject(o, "pod_shares");
 		for (int i = 0; i < ss->neps; i++) {
 			const struct pod *p = &c->pods[c->services[s].eps[i]];
-			cJSON *po = cJSON_CreateObject();
+			cJSON *po;
 
+			if (!ss->eps[i].ever)
+				continue;
+			po = cJSON_CreateObject();
 			cJSON_AddStringToObject(po, "name", p->name);
-			cJSON_AddStringToObject(po, "node", c->nodes[p->node].name);
+			cJSON_AddStringToObject(po, "node", c->nodes[m->pod_node[c->services[s].eps[i]]].name);
 			num(po, "share", ss->routed ? (double)ss->eps[i].flows / (double)ss->routed : 0);
 			num(po, "expected_share", ss->expected_share[i]);
 			cJSON_AddItemToArray(pods, po);

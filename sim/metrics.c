@@ -33,6 +33,7 @@ void metrics_init(struct metrics *m, int nsvc, const int *neps, int nnodes, int 
 	m->conntrack_max = ks_calloc((size_t)nnodes, sizeof *m->conntrack_max);
 	m->utilization = ks_calloc((size_t)npods, sizeof *m->utilization);
 	m->queue_mean = ks_calloc((size_t)npods, sizeof *m->queue_mean);
+	m->pod_node = ks_calloc((size_t)npods + 1, sizeof *m->pod_node);
 }
 
 void metrics_fini(struct metrics *m)
@@ -54,6 +55,7 @@ void metrics_fini(struct metrics *m)
 	ks_free(m->conntrack_max);
 	ks_free(m->utilization);
 	ks_free(m->queue_mean);
+	ks_free(m->pod_node);
 	m->svc = NULL;
 }
 

@@ -85,14 +85,14 @@ void path_expect(const struct path *p, const struct lb *lb, const struct proxy_s
 		/* DNS order: every pod alike, from wherever the client runs */
 		for (int i = 0; i < p->nsrc; i++)
 			w[p->src[i]] += 1.0 / p->nsrc;
-		if (ps->neps == 0) {
+		if (ps->nall == 0) {
 			out->drop_no_endpoint = p->nsrc > 0;
 			goto done;
 		}
-		for (int i = 0; i < ps->neps; i++)
-			share[i] = 1.0 / ps->neps;
+		for (int i = 0; i < ps->nall; i++)
+			share[ps->all[i]] = 1.0 / ps->nall;
 		for (int n = 0; n < nnodes; n++)
-			out->second_hop += w[n] * (ps->neps - proxy_local_count(ps, n)) / ps->neps;
+			out->second_hop += w[n] * (ps->nall - proxy_local_count(ps, n)) / ps->nall;
 		goto done;
 	}
 	/* In-cluster: mix the steps from each source node. */

@@ -11,26 +11,29 @@
 /* ktsim has no addresses for Services; every one dials this virtual IP. */
 #define SERVICE_VIP 0x0a600001u
 
-/* Group endpoint indexes by key (node or zone) in counting-sort order. */
-static void group(int neps, const int *key, int nkeys, int **list, int **off)
+/* Group the members i with key[i] >= 0 by key, counting-sort order. */
+static void group(int n, const int *key, int nkeys, int **list, int **off)
 {
 	int *fill = ks_calloc((size_t)nkeys + 1, sizeof *fill);
 
-	*list = ks_calloc((size_t)neps + 1, sizeof **list);
-	*off = ks_calloc((size_t)nkeys + 1, sizeof **off);
-	for (int i = 0; i < neps; i++)
-		(*off)[key[i] + 1]++;
+	*list = ks_calloc((size_t)n + 1, sizeof **list);
+	*off = ks_calloc((size_t)nkeys + 2, sizeof **off);
+	for (int i = 0; i < n; i++)
+		if (key[i] >= 0)
+			(*off)[key[i] + 1]++;
 	for (int k = 0; k < nkeys; k++)
 		(*off)[k + 1] += (*off)[k];
-	for (int i = 0; i < neps; i++)
-		(*list)[(*off)[key[i]] + fill[key[i]]++] = i;
+	for (int i = 0; i < n; i++)
+		if (key[i] >= 0)
+			(*list)[(*off)[key[i]] + fill[key[i]]++] = i;
 	ks_free(fill);
 }
 
-void proxy_svc_init(struct proxy_svc *ps, const struct cluster *c, int svc, const int *node_zone)
+void proxy_svc_init(struct proxy_svc *ps, const struct cluster *c, int svc, const int *node_zone,
+		    const uint8_t *state, const int *node)
 {
 	const struct service *s = &c->services[svc];
-	int *ep_zone;
+	int n = s->neps, *rkey, *tkey, *zkey;
 
 	memset(ps, 0, sizeof *ps);
 	ps->etp = s->etp;
@@ -38,27 +41,43 @@ void proxy_svc_init(struct proxy_svc *ps, const struct cluster *c, int svc, cons
 	ps->td = s->td;
 	ps->mode = c->proxy.mode;
 	ps->snat_mode = c->proxy.snat;
-	ps->neps = s->neps;
+	ps->neps = n;
 	ps->node_zone = node_zone;
-	ps->all = ks_calloc((size_t)s->neps + 1, sizeof *ps->all);
-	ps->ep_node = ks_calloc((size_t)s->neps + 1, sizeof *ps->ep_node);
-	ep_zone = ks_calloc((size_t)s->neps + 1, sizeof *ep_zone);
-	for (int i = 0; i < s->neps; i++) {
-		ps->all[i] = i;
-		ps->ep_node[i] = c->pods[s->eps[i]].node;
-		ep_zone[i] = node_zone[ps->ep_node[i]];
+	ps->all = ks_calloc((size_t)n + 1, sizeof *ps->all);
+	ps->term = ks_calloc((size_t)n + 1, sizeof *ps->term);
+	ps->ep_node = ks_calloc((size_t)n + 1, sizeof *ps->ep_node);
+	rkey = ks_calloc((size_t)n + 1, sizeof *rkey);
+	tkey = ks_calloc((size_t)n + 1, sizeof *tkey);
+	zkey = ks_calloc((size_t)n + 1, sizeof *zkey);
+	for (int i = 0; i < n; i++) {
+		const struct pod *p = &c->pods[s->eps[i]];
+		int st = state ? state[i] : (p->ready && p->node >= 0 ? EP_READY : EP_ABSENT);
+
+		ps->ep_node[i] = node ? node[i] : p->node;
+		rkey[i] = tkey[i] = zkey[i] = -1;
+		if (st == EP_READY) {
+			ps->all[ps->nall++] = i;
+			rkey[i] = ps->ep_node[i];
+			zkey[i] = node_zone[ps->ep_node[i]];
+		} else if (st == EP_TERMINATING) {
+			ps->term[ps->nterm++] = i;
+			tkey[i] = ps->ep_node[i];
+		}
 	}
-	group(s->neps, ps->ep_node, c->nnodes, &ps->local, &ps->local_off);
-	group(s->neps, ep_zone, c->nzones, &ps->zonal, &ps->zone_off);
-	ks_free(ep_zone);
+	group(n, rkey, c->nnodes, &ps->local, &ps->local_off);
+	group(n, tkey, c->nnodes, &ps->tlocal, &ps->tlocal_off);
+	group(n, zkey, c->nzones, &ps->zonal, &ps->zone_off);
+	ks_free(rkey);
+	ks_free(tkey);
+	ks_free(zkey);
 	ps->stateful = c->proxy.mode == PROXY_IPVS || (c->proxy.mode == PROXY_EBPF && c->proxy.maglev);
 	ps->ipvs_kind = c->proxy.ipvs_scheduler;
 	ps->maglev_m = c->proxy.maglev_m;
 	ps->nnodes = c->nnodes;
 	if (ps->stateful) {
 		ps->nodes = ks_calloc((size_t)c->nnodes + 1, sizeof *ps->nodes);
-		ps->names = ks_calloc((size_t)s->neps + 1, sizeof *ps->names);
-		for (int i = 0; i < s->neps; i++)
+		ps->names = ks_calloc((size_t)n + 1, sizeof *ps->names);
+		for (int i = 0; i < n; i++)
 			ps->names[i] = c->pods[s->eps[i]].name;
 	}
 }
@@ -109,7 +128,7 @@ int proxy_pick_conn(struct proxy_svc *ps, int node, enum proxy_rule rule, uint32
 	int k, i;
 
 	*slot = *pos = -1;
-	if (ps->neps == 0)
+	if (ps->nall + ps->nterm == 0)
 		return PROXY_NO_ENDPOINT;
 	/* IPVS with no real server answers ICMP port unreachable and Cilium
 	 * drops; ktsim counts both like iptables' DROP (unverified for
@@ -157,12 +176,16 @@ void proxy_svc_fini(struct proxy_svc *ps)
 	ps->nodes = NULL;
 	ps->names = NULL;
 	ks_free(ps->all);
+	ks_free(ps->term);
 	ks_free(ps->ep_node);
 	ks_free(ps->local);
 	ks_free(ps->local_off);
+	ks_free(ps->tlocal);
+	ks_free(ps->tlocal_off);
 	ks_free(ps->zonal);
 	ks_free(ps->zone_off);
-	ps->all = ps->ep_node = ps->local = ps->local_off = ps->zonal = ps->zone_off = NULL;
+	ps->all = ps->term = ps->ep_node = ps->local = ps->local_off = NULL;
+	ps->tlocal = ps->tlocal_off = ps->zonal = ps->zone_off = NULL;
 }
 
 /* The server IPVS dh picks among k for the Service VIP (as in
@@ -190,7 +213,7 @@ void proxy_expect(const struct proxy_svc *ps, int nnodes, const double *w, enum 
 		offered += w[n];
 	if (offered == 0)
 		return;
-	if (ps->neps == 0) {
+	if (ps->nall + ps->nterm == 0) {
 		out->drop_no_endpoint = 1;
 		return;
 	}

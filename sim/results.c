@@ -28,10 +28,13 @@ static double ratio(uint64_t a, uint64_t b)
 static void svc_skew(const struct svc_stats *ss, struct skew *sk)
 {
 	double *x = ks_calloc((size_t)ss->neps + 1, sizeof *x);
+	int n = 0;
 
+	/* over the pods that served: Pending and spare slots do not count */
 	for (int i = 0; i < ss->neps; i++)
-		x[i] = (double)ss->eps[i].flows;
-	metrics_skew(x, ss->neps, sk);
+		if (ss->eps[i].ever)
+			x[n++] = (double)ss->eps[i].flows;
+	metrics_skew(x, n, sk);
 	ks_free(x);
 }
 
@@ -72,13 +75,13 @@ static uint64_t lb_total(const struct svc_stats *ss, int nnodes)
 	return t;
 }
 
-/* Ready endpoints of service s on node n. */
-static int local_pods(const struct cluster *c, int s, int n)
+/* Pods of service s that served on node n. */
+static int local_pods(const struct cluster *c, const struct metrics *m, int s, int n)
 {
 	int k = 0;
 
 	for (int i = 0; i < c->services[s].neps; i++)
-		k += c->pods[c->services[s].eps[i]].node == n;
+		k += m->svc[s].eps[i].ever && m->pod_node[c->services[s].eps[i]] == n;
 	return k;
 }
 
@@ -230,11 +233,15 @@ static cJSON *service_json(const struct cluster *c, const struct metrics *m, int
 	for (int i = 0; i < ss->neps; i++) {
 		const struct pod *p = &c->pods[svc->eps[i]];
 		const struct ep_stats *es = &ss->eps[i];
-		cJSON *po = cJSON_CreateObject();
+		int node = m->pod_node[svc->eps[i]];
+		cJSON *po;
 
+		if (!es->ever)
+			continue;
+		po = cJSON_CreateObject();
 		cJSON_AddStringToObject(po, "name", p->name);
-		cJSON_AddStringToObject(po, "node", c->nodes[p->node].name);
-		cJSON_AddStringToObject(po, "zone", c->zones[c->nodes[p->node].zone]);
+		cJSON_AddStringToObject(po, "node", c->nodes[node].name);
+		cJSON_AddStringToObject(po, "zone", c->zones[c->nodes[node].zone]);
 		num(po, "flows", (double)es->flows);
 		num(po, "share", ratio(es->flows, ss->routed));
 		num(po, "expected_share", ss->expected_share[i]);
@@ -264,7 +271,7 @@ static cJSON *service_json(const struct cluster *c, const struct metrics *m, int
 		num(no, "lb_flows", (double)ns->lb_flows);
 		num(no, "lb_share", ratio(ns->lb_flows, lbt));
 		num(no, "expected_lb_share", ss->lb_weight[n]);
-		num(no, "local_pods", local_pods(c, s, n));
+		num(no, "local_pods", local_pods(c, m, s, n));
 		num(no, "forwarded_out", (double)ns->forwarded_out);
 		num(no, "snat_flows", (double)ns->snat_flows);
 		num(no, "peak_conntrack", m->peak_conntrack[n]);
@@ -381,10 +388,13 @@ static void pods_csv(struct buf *b, const struct cluster *c, const struct metric
 		for (int i = 0; i < ss->neps; i++) {
 			const struct pod *p = &c->pods[c->services[s].eps[i]];
 			const struct ep_stats *es = &ss->eps[i];
+			int node = m->pod_node[c->services[s].eps[i]];
 
+			if (!es->ever)
+				continue;
 			bprintf(b, "%s,%s,%s,%s,%llu,%.6f,%.6f,%llu,%llu,%.6f,%.4f,%.4f\n",
-				c->services[s].name, p->name, c->nodes[p->node].name,
-				c->zones[c->nodes[p->node].zone], (unsigned long long)es->flows,
+				c->services[s].name, p->name, c->nodes[node].name,
+				c->zones[c->nodes[node].zone], (unsigned long long)es->flows,
 				ratio(es->flows, ss->routed), ss->expected_share[i],
 				(unsigned long long)es->completed, (unsigned long long)es->dropped,
 				m->utilization[c->services[s].eps[i]],
@@ -407,7 +417,7 @@ static void nodes_csv(struct buf *b, const struct cluster *c, const struct metri
 			bprintf(b, "%s,%s,%s,%llu,%.6f,%d,%llu,%llu,%u,%llu\n", c->services[s].name,
 				c->nodes[n].name, c->zones[c->nodes[n].zone],
 				(unsigned long long)ns->lb_flows, ratio(ns->lb_flows, lbt),
-				local_pods(c, s, n), (unsigned long long)ns->forwarded_out,
+				local_pods(c, m, s, n), (unsigned long long)ns->forwarded_out,
 				(unsigned long long)ns->snat_flows, m->peak_conntrack[n],
 				(unsigned long long)ns->dropped);
 		}
@@ -544,8 +554,10 @@ void results_print_summary(FILE *f, const struct cluster *c, const struct metric
 		for (int i = 0; i < ss->neps; i++) {
 			const struct pod *p = &c->pods[svc->eps[i]];
 
+			if (!ss->eps[i].ever)
+				continue;
 			pw = name_width(pw, p->name);
-			nw = name_width(nw, c->nodes[p->node].name);
+			nw = name_width(nw, c->nodes[m->pod_node[svc->eps[i]]].name);
 			maxshare = fmax(maxshare, fmax(ratio(ss->eps[i].flows, ss->routed),
 						       ss->expected_share[i]));
 		}
@@ -558,15 +570,17 @@ void results_print_summary(FILE *f, const struct cluster *c, const struct metric
 			const struct pod *p = &c->pods[svc->eps[i]];
 			double sh = ratio(ss->eps[i].flows, ss->routed);
 
+			if (!ss->eps[i].ever)
+				continue;
 			fprintf(f, "  %-*s  %-*s  %6.2f%%  %7.2f%%  ", pw, p->name, nw,
-				c->nodes[p->node].name, 100 * sh, 100 * ss->expected_share[i]);
+				c->nodes[m->pod_node[svc->eps[i]]].name, 100 * sh, 100 * ss->expected_share[i]);
 			if (keep)
 				fprintf(f, "%8.2f%%  ", 100 * ratio(ss->eps[i].requests, ss->requests));
 			fprintf(f, "%4.0f%%  ", 100 * m->utilization[svc->eps[i]]);
 			bar(f, sh, maxshare, 30, utf8);
 			fputc('\n', f);
 		}
-		if (ss->neps == 0)
+		if (sum.skew.pods == 0)
 			fprintf(f, "  (no ready endpoints)\n");
 		nw = 4;
 		for (int n = 0; n < c->nnodes; n++)
@@ -580,7 +594,7 @@ void results_print_summary(FILE *f, const struct cluster *c, const struct metric
 				const struct node_stats *ns = &ss->nodes[n];
 
 				fprintf(f, "  %-*s  %7.2f%%  %4d  %9llu  %7llu  %s\n", nw, c->nodes[n].name,
-					100 * ratio(ns->lb_flows, lbt), local_pods(c, s, n),
+					100 * ratio(ns->lb_flows, lbt), local_pods(c, m, s, n),
 					(unsigned long long)ns->forwarded_out,
 					(unsigned long long)ns->dropped,
 					ns->lb_flows == 0 ? "-" : ns->dropped == 0 ? "yes"

@@ -33,7 +33,8 @@ struct ctx {
 static int index_find(const struct ctx *x, const char *name);
 
 static const char *const TOP_KEYS[] = { "name", "description", "seed", "duration_s", "warmup_s",
-	"nodes", "workloads", "services", "loadBalancer", "proxy", "network", "clients", NULL };
+	"nodes", "workloads", "services", "loadBalancer", "proxy", "network", "clients", "timeline",
+	"pod_eviction_timeout_s", "output", NULL };
 
 /* Best match for a misspelt reference, or NULL. */
 static const char *suggest(const char *name, const char *const *cands, int n)
@@ -645,7 +646,7 @@ static int read_workloads(struct ctx *x, const cJSON *root)
 {
 	static const char *const KEYS[] = { "kind", "name", "replicas", "labels", "pin", "server",
 		"nodeSelector", "tolerations", "requests", "podAntiAffinity", "podAffinity",
-		"topologySpreadConstraints", NULL };
+		"topologySpreadConstraints", "readiness_delay_s", "terminationGracePeriod_s", NULL };
 	static const char *const KINDS[] = { "Deployment", "DaemonSet", NULL };
 	const cJSON *arr = json_member(root, "workloads"), *it;
 	char p[PATH], q[PATH];
@@ -708,6 +709,12 @@ static int read_workloads(struct ctx *x, const cJSON *root)
 		    read_affinity(x, it, p, "podAffinity", &wl->aff) < 0 ||
 		    read_spread(x, it, p, wl) < 0 || read_server(x, it, p, &wl->server) < 0)
 			return -1;
+		/* terminationGracePeriodSeconds defaults to 30 (core/v1 PodSpec) */
+		wl->readiness_delay_s = 5;
+		wl->grace_s = 30;
+		if (json_get_number(x->doc, it, p, "readiness_delay_s", 0, 86400, &wl->readiness_delay_s, x->e) < 0 ||
+		    json_get_number(x->doc, it, p, "terminationGracePeriod_s", 0, 86400, &wl->grace_s, x->e) < 0)
+			return -1;
 		pin = json_member(it, "pin");
 		if (pin) {
 			int j = 0;
@@ -751,8 +758,20 @@ static int read_lb(struct ctx *x, const cJSON *v, const char *p, struct lb_spec 
 {
 	static const char *const KEYS[] = { "mode", "target", "healthCheck", "cross_zone",
 		"failover_s", NULL };
-	static const char *const HC_KEYS[] = { "interval_s", "timeout_s", "healthyThreshold",
+	static const char *const HC_KEYS[] = { "preset", "interval_s", "timeout_s", "healthyThreshold",
 		"unhealthyThreshold", NULL };
+	/* Defaults of real load balancers for a Local Service's
+	 * healthCheckNodePort: cloud-provider-aws defaultNlb* (10 s, 10 s, 2, 2),
+	 * aws-load-balancer-controller model_builder.go (10, 6, 2, 2),
+	 * cloud-provider-aws defaultElbHC* (10, 5, 2, 6), cloud-provider-gcp
+	 * gce.go gceHcCheckIntervalSeconds... (8, 1, 1, 3), ingress-gce
+	 * healthchecksl4.go (3, 1, 1, 2), cloud-provider-azure
+	 * HealthProbeDefaultProbeInterval/NumOfProbe (5, 5, 2, 2). */
+	static const char *const PRESETS[] = { "aws-nlb", "aws-lbc-nlb", "aws-elb", "gcp", "gke-l4",
+		"azure", NULL };
+	static const double PRESET_VAL[][4] = { { 10, 10, 2, 2 }, { 10, 6, 2, 2 }, { 10, 5, 2, 6 },
+		{ 8, 1, 1, 3 }, { 3, 1, 1, 2 }, { 5, 5, 2, 2 } };
+	int preset = -1;
 	static const char *const MODES[] = { "even", "round-robin", "direct", "weighted",
 		"only-nodes-with-pods", "l2", "bgp", "zonal", "hash", NULL };
 	const cJSON *hc, *tgt;
@@ -799,6 +818,14 @@ static int read_lb(struct ctx *x, const cJSON *v, const char *p, struct lb_spec 
 	lb->hc.timeout_s = 5;
 	lb->hc.healthy_threshold = 2;
 	lb->hc.unhealthy_threshold = 2;
+	if (json_get_enum(x->doc, hc, q, "preset", PRESETS, &preset, x->e) < 0)
+		return -1;
+	if (preset >= 0) {
+		lb->hc.interval_s = PRESET_VAL[preset][0];
+		lb->hc.timeout_s = PRESET_VAL[preset][1];
+		lb->hc.healthy_threshold = (int)PRESET_VAL[preset][2];
+		lb->hc.unhealthy_threshold = (int)PRESET_VAL[preset][3];
+	}
 	if (json_get_number(x->doc, hc, q, "interval_s", 0.001, 3600, &lb->hc.interval_s, x->e) < 0 ||
 	    json_get_number(x->doc, hc, q, "timeout_s", 0.001, 3600, &lb->hc.timeout_s, x->e) < 0)
 		return -1;
@@ -1131,7 +1158,8 @@ static int read_clients(struct ctx *x, const cJSON *root)
 static int read_proxy(struct ctx *x, const cJSON *v)
 {
 	static const char *const KEYS[] = { "mode", "snat_port_range", "time_wait_s", "snat_cost_ms",
-		"snat", "ipvs_scheduler", "lb_algorithm", "maglev_table_size", NULL };
+		"snat", "ipvs_scheduler", "lb_algorithm", "maglev_table_size", "sync_delay_ms",
+		"sync_jitter_ms", NULL };
 	static const char *const SCHEDS[] = { "rr", "wrr", "lc", "wlc", "sh", "dh", "sed", "nq", "mh",
 		NULL };
 	static const char *const ALGOS[] = { "random", "maglev", NULL };
@@ -1169,6 +1197,15 @@ static int read_proxy(struct ctx *x, const cJSON *v)
 			return jdoc_error(x->doc, json_member(v, "maglev_table_size"),
 					  "proxy.maglev_table_size", x->e,
 					  "Cilium accepts 251, 509, 1021, 2039, 4093, 8191, 16381, 32749, 65521 or 131071");
+	}
+	{
+		double d = ps->sync_delay_s * 1e3, j = 0;
+
+		if (json_get_number(x->doc, v, "proxy", "sync_delay_ms", 0, 3600e3, &d, x->e) < 0 ||
+		    json_get_number(x->doc, v, "proxy", "sync_jitter_ms", 0, 3600e3, &j, x->e) < 0)
+			return -1;
+		ps->sync_delay_s = d * 1e-3;
+		ps->sync_jitter_s = j * 1e-3;
 	}
 	ps->ipvs_scheduler = sched;
 	ps->maglev = algo == 1;
@@ -1230,12 +1267,201 @@ static int read_misc(struct ctx *x, const cJSON *root)
 	 * (Documentation/networking/nf_conntrack-sysctl.rst). */
 	x->c->proxy = (struct proxy_spec){ .mode = PROXY_IPTABLES, .snat_port_lo = 1024,
 					   .snat_port_hi = 65535, .time_wait_s = 120,
-					   .maglev_m = 16381 };
+					   .maglev_m = 16381, .sync_delay_s = 1 };
+	/* kube-proxy applies endpoint changes within iptables.minSyncPeriod
+	 * (1 s by default, virtual-ips.md). */
 	/* AWS bills $0.01/GB in each direction between zones of a region. */
 	x->c->latency.cross_zone_cost_per_gb = 0.02;
 	if ((v = json_member(root, "proxy")) != NULL && read_proxy(x, v) < 0)
 		return -1;
 	if ((v = json_member(root, "network")) != NULL && read_network(x, v) < 0)
+		return -1;
+	return 0;
+}
+
+static int find_by_name(struct ctx *x, const cJSON *ev, const char *path, const char *key,
+			const char *what, int *out)
+{
+	const struct cluster *c = x->c;
+	const cJSON *v = json_member(ev, key);
+	const char **names;
+	char q[PATH];
+	int n = 0;
+
+	json_path_join(q, sizeof q, path, key);
+	if (v == NULL)
+		return jdoc_error(x->doc, ev, path, x->e, "missing required key '%s'", key);
+	if (!cJSON_IsString(v))
+		return jdoc_error(x->doc, v, q, x->e, "expected a %s name", what);
+	if (strcmp(what, "node") == 0)
+		return find_node_ref(x, v, q, out);
+	n = strcmp(what, "workload") == 0 ? c->nworkloads
+	    : strcmp(what, "service") == 0 ? c->nservices : c->nclients;
+	names = ks_calloc((size_t)n + 1, sizeof *names);
+	for (int i = 0; i < n; i++)
+		names[i] = strcmp(what, "workload") == 0 ? c->workloads[i].name
+			   : strcmp(what, "service") == 0 ? c->services[i].name : c->clients[i].name;
+	for (*out = -1; *out + 1 < n && strcmp(names[*out + 1], v->valuestring) != 0;)
+		++*out;
+	if (++*out < n) {
+		ks_free(names);
+		return 0;
+	}
+	ref_error(x, v, q, what, v->valuestring, names, n);
+	ks_free(names);
+	return -1;
+}
+
+static int cmp_event(const void *a, const void *b)
+{
+	const struct tl_event *x = a, *y = b;
+
+	return (x->at_s > y->at_s) - (x->at_s < y->at_s);
+}
+
+/* timeline[i]: {"at_s", "action", target keys...}; a pod is named
+ * <workload>-<ordinal> as ktsim names them. */
+static int read_timeline(struct ctx *x, const cJSON *root)
+{
+	static const char *const ACTIONS[] = { "delete_pod", "node_down", "node_up", "drain",
+		"scale", "rollout", "set_rate", "set_policy", NULL };
+	static const char *const POLICIES[] = { "Cluster", "Local", NULL };
+	static const char *const KEYS[TL_NACTIONS][5] = {
+		{ "pod" }, { "node" }, { "node" }, { "node", "maxUnavailable" },
+		{ "workload", "replicas" }, { "workload", "maxSurge", "maxUnavailable" },
+		{ "client", "rate_per_s" }, { "service", "externalTrafficPolicy" },
+	};
+	const cJSON *arr = json_member(root, "timeline"), *it;
+	struct cluster *c = x->c;
+	char p[PATH], q[PATH];
+	int i = 0;
+
+	if (arr == NULL)
+		return 0;
+	if (json_check_array(x->doc, arr, "timeline", x->e) < 0)
+		return -1;
+	c->timeline = ks_calloc((size_t)cJSON_GetArraySize(arr) + 1, sizeof *c->timeline);
+	cJSON_ArrayForEach(it, arr) {
+		struct tl_event *ev = &c->timeline[c->ntimeline];
+		const char *allowed[8] = { "at_s", "action" };
+		long long v;
+		int act, k = 2;
+
+		json_path_index(p, sizeof p, "timeline", i++);
+		if (!cJSON_IsObject(it))
+			return jdoc_error(x->doc, it, p, x->e, "expected an object like {\"at_s\": 60, \"action\": \"delete_pod\", \"pod\": \"web-0\"}");
+		if (json_get_enum(x->doc, it, p, "action", ACTIONS, &act, x->e) <= 0)
+			return err_is_set(x->e) ? -1
+				: jdoc_error(x->doc, it, p, x->e, "missing required key 'action'");
+		for (int j = 0; j < 5 && KEYS[act][j]; j++)
+			allowed[k++] = KEYS[act][j];
+		allowed[k] = NULL;
+		if (json_check_object(x->doc, it, p, allowed, x->e) < 0)
+			return -1;
+		if (json_get_number(x->doc, it, p, "at_s", 0, 1e9, &ev->at_s, x->e) <= 0)
+			return err_is_set(x->e) ? -1
+				: jdoc_error(x->doc, it, p, x->e, "missing required key 'at_s'");
+		json_path_join(q, sizeof q, p, "at_s");
+		if (ev->at_s > c->duration_s)
+			return jdoc_error(x->doc, json_member(it, "at_s"), q, x->e,
+					  "at %g s is after the end of the run (duration_s %g)", ev->at_s,
+					  c->duration_s);
+		ev->action = (enum tl_action)act;
+		ev->value = 1;
+		switch (ev->action) {
+		case TL_DELETE_POD: {
+			const cJSON *pv = json_member(it, "pod");
+			const char *dash;
+
+			json_path_join(q, sizeof q, p, "pod");
+			if (pv == NULL || !cJSON_IsString(pv))
+				return jdoc_error(x->doc, pv ? pv : it, pv ? q : p, x->e,
+						  "expected 'pod': a pod name like \"web-0\"");
+			dash = strrchr(pv->valuestring, '-');
+			ev->target = -1;
+			for (int w = 0; dash && w < c->nworkloads; w++)
+				if ((size_t)(dash - pv->valuestring) == strlen(c->workloads[w].name) &&
+				    strncmp(pv->valuestring, c->workloads[w].name, (size_t)(dash - pv->valuestring)) == 0)
+					ev->target = w;
+			if (ev->target < 0 || sscanf(dash + 1, "%d", &ev->value) != 1 || ev->value < 0 ||
+			    (c->workloads[ev->target].kind == WL_DEPLOYMENT &&
+			     ev->value >= c->workloads[ev->target].replicas))
+				return jdoc_error(x->doc, pv, q, x->e,
+						  "no pod '%s' (pods are named <workload>-<ordinal>)", pv->valuestring);
+			break;
+		}
+		case TL_NODE_DOWN:
+		case TL_NODE_UP:
+		case TL_DRAIN:
+			if (find_by_name(x, it, p, "node", "node", &ev->target) < 0 ||
+			    json_get_int(x->doc, it, p, "maxUnavailable", 1, 100000, &v, x->e) < 0)
+				return -1;
+			if (json_member(it, "maxUnavailable"))
+				ev->value = (int)v;
+			break;
+		case TL_SCALE:
+			if (find_by_name(x, it, p, "workload", "workload", &ev->target) < 0)
+				return -1;
+			if (json_get_int(x->doc, it, p, "replicas", 0, 100000, &v, x->e) <= 0)
+				return err_is_set(x->e) ? -1
+					: jdoc_error(x->doc, it, p, x->e, "missing required key 'replicas'");
+			ev->value = (int)v;
+			break;
+		case TL_ROLLOUT:
+			/* Deployment strategy defaults: maxSurge 25%, maxUnavailable
+			 * 25% (apps/v1); ktsim takes counts, default 1 and 0. */
+			ev->surge = 1;
+			ev->value = 0;
+			if (find_by_name(x, it, p, "workload", "workload", &ev->target) < 0 ||
+			    json_get_int(x->doc, it, p, "maxSurge", 0, 100000, &v, x->e) < 0)
+				return -1;
+			if (json_member(it, "maxSurge"))
+				ev->surge = (int)v;
+			if (json_get_int(x->doc, it, p, "maxUnavailable", 0, 100000, &v, x->e) < 0)
+				return -1;
+			if (json_member(it, "maxUnavailable"))
+				ev->value = (int)v;
+			if (ev->surge == 0 && ev->value == 0)
+				return jdoc_error(x->doc, it, p, x->e,
+						  "maxSurge and maxUnavailable cannot both be 0 (apps/v1 validation)");
+			break;
+		case TL_SET_RATE:
+			if (find_by_name(x, it, p, "client", "client", &ev->target) < 0)
+				return -1;
+			if (json_get_number(x->doc, it, p, "rate_per_s", 1e-9, 1e9, &ev->rate, x->e) <= 0)
+				return err_is_set(x->e) ? -1
+					: jdoc_error(x->doc, it, p, x->e, "missing required key 'rate_per_s'");
+			break;
+		default: /* TL_SET_POLICY */
+			if (find_by_name(x, it, p, "service", "service", &ev->target) < 0)
+				return -1;
+			if (json_get_enum(x->doc, it, p, "externalTrafficPolicy", POLICIES, &ev->value, x->e) <= 0)
+				return err_is_set(x->e) ? -1
+					: jdoc_error(x->doc, it, p, x->e, "missing required key 'externalTrafficPolicy'");
+			break;
+		}
+		c->ntimeline++;
+	}
+	qsort(c->timeline, (size_t)c->ntimeline, sizeof *c->timeline, cmp_event);
+	return 0;
+}
+
+static int read_output(struct ctx *x, const cJSON *root)
+{
+	static const char *const KEYS[] = { "sample_interval_s", NULL };
+	const cJSON *v = json_member(root, "output");
+
+	/* Time series come with a timeline, sampled each second by default. */
+	x->c->sample_interval_s = x->c->ntimeline ? 1 : 0;
+	x->c->eviction_timeout_s = 300; /* the taint-based eviction default */
+	if (json_get_number(x->doc, root, "", "pod_eviction_timeout_s", 0, 86400,
+			    &x->c->eviction_timeout_s, x->e) < 0)
+		return -1;
+	if (v == NULL)
+		return 0;
+	if (json_check_object(x->doc, v, "output", KEYS, x->e) < 0 ||
+	    json_get_number(x->doc, v, "output", "sample_interval_s", 0.001, 86400,
+			    &x->c->sample_interval_s, x->e) < 0)
 		return -1;
 	return 0;
 }
@@ -1283,9 +1509,46 @@ static int read_scenario(struct ctx *x, const char *path)
 	if (json_member(root, "loadBalancer") &&
 	    read_lb(x, json_member(root, "loadBalancer"), "loadBalancer", &deflb) < 0)
 		return -1;
-	if (read_services(x, root, &deflb) < 0 || read_clients(x, root) < 0 || read_misc(x, root) < 0)
+	if (read_services(x, root, &deflb) < 0 || read_clients(x, root) < 0 || read_misc(x, root) < 0 ||
+	    read_timeline(x, root) < 0 || read_output(x, root) < 0)
 		return -1;
 	return 0;
+}
+
+/* A timeline may create pods (replacements, scale-ups, rollouts): each
+ * workload gets spare pod slots, not yet placed, named on from its last
+ * ordinal; memory stays fixed through the run. */
+static void add_spares(struct cluster *c)
+{
+	int total = c->npods;
+
+	for (int w = 0; w < c->nworkloads; w++) {
+		struct workload *wl = &c->workloads[w];
+		int most = wl->replicas;
+
+		for (int i = 0; i < c->ntimeline; i++)
+			if (c->timeline[i].action == TL_SCALE && c->timeline[i].target == w &&
+			    c->timeline[i].value > most)
+				most = c->timeline[i].value;
+		wl->nspare = 2 * most + 2 * c->ntimeline + 4;
+		total += wl->nspare;
+	}
+	c->pods = ks_realloc(c->pods, (size_t)total, sizeof *c->pods);
+	for (int w = 0; w < c->nworkloads; w++) {
+		struct workload *wl = &c->workloads[w];
+
+		wl->first_spare = c->npods;
+		for (int i = 0; i < wl->nspare; i++) {
+			struct pod *p = &c->pods[c->npods++];
+			char name[300];
+
+			snprintf(name, sizeof name, "%s-%d", wl->name, wl->npods + i);
+			p->name = ks_strdup(name);
+			p->workload = w;
+			p->node = -1;
+			p->ready = 0;
+		}
+	}
 }
 
 int scenario_load(struct cluster **out, const char *path, const char *const *sets, int nsets,
@@ -1312,6 +1575,8 @@ int scenario_load(struct cluster **out, const char *path, const char *const *set
 		return -1;
 	}
 	placement_run(x.c, x.c->seed);
+	if (x.c->ntimeline)
+		add_spares(x.c);
 	cluster_endpoints(x.c);
 	*out = x.c;
 	return 0;

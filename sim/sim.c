@@ -141,7 +141,7 @@ static int pick_with_affinity(struct sim *s, uint32_t svc, int node, enum proxy_
 	const int *cand;
 	int k, ep;
 
-	if (ps->neps == 0)
+	if (ps->nall + ps->nterm == 0)
 		return PROXY_NO_ENDPOINT;
 	k = proxy_candidates(ps, node, rule, &cand);
 	if (k == 0)
@@ -196,7 +196,7 @@ static void on_arrival(struct engine *eng, const struct event *ev, void *ctx)
 	if (measured)
 		ss->nodes[node].lb_flows++;
 	if (cl->path.headless)
-		ep = ps->neps ? (int)(cl->path.dns++ % (uint32_t)ps->neps) : PROXY_NO_ENDPOINT;
+		ep = ps->nall ? ps->all[cl->path.dns++ % (uint32_t)ps->nall] : PROXY_NO_ENDPOINT;
 	else if (s->aff[cl->svc].nodes)
 		ep = pick_with_affinity(s, cl->svc, node, st.rule, addr, now);
 	else if (ps->stateful)
@@ -469,8 +469,13 @@ struct sim *sim_create(const struct cluster *c, uint64_t seed, uint32_t replicat
 	for (int n = 0; n < c->nnodes; n++)
 		s->node_zone[n] = c->nodes[n].zone;
 	s->pod_node = ks_calloc((size_t)c->npods + 1, sizeof *s->pod_node);
-	for (int p = 0; p < c->npods; p++)
-		s->pod_node[p] = c->pods[p].node;
+	for (int p = 0; p < c->npods; p++) {
+		s->pod_node[p] = c->pods[p].ready ? c->pods[p].node : -1;
+		s->m.pod_node[p] = s->pod_node[p];
+	}
+	for (int i = 0; i < c->nservices; i++)
+		for (int k = 0; k < c->services[i].neps; k++)
+			s->m.svc[i].eps[k].ever = s->pod_node[c->services[i].eps[k]] >= 0;
 	for (int i = 0; i < c->nclients; i++)
 		rate += c->clients[i].rate_per_s;
 	nat_init(&s->nat, c->nnodes, s->m.conntrack_max, s->pod_node,
@@ -494,7 +499,7 @@ struct sim *sim_create(const struct cluster *c, uint64_t seed, uint32_t replicat
 	for (int i = 0; i < c->nservices; i++) {
 		struct svc_stats *ss = &s->m.svc[i];
 
-		proxy_svc_init(&s->psvc[i], c, i, s->node_zone);
+		proxy_svc_init(&s->psvc[i], c, i, s->node_zone, NULL, NULL);
 		for (int n = 0; n < c->nnodes; n++)
 			local[n] = proxy_local_count(&s->psvc[i], n);
 		lb_init(&s->lbs[i], c, i, local,

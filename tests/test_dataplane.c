@@ -390,7 +390,7 @@ static void dataplane_should_pick_the_same_backend_on_every_node_with_maglev(voi
 		err_init(&e);
 		CU_ASSERT_FATAL(scenario_load(&c, path, sets, 2, &e) == 0);
 		unlink(path);
-		proxy_svc_init(&ps, c, 0, zones);
+		proxy_svc_init(&ps, c, 0, zones, NULL, NULL);
 		for (uint32_t k = 0; k < 1000; k++) {
 			int a = proxy_pick_conn(&ps, 0, PROXY_EXTERNAL, 0x0b000000u + k, 50000, 0, &slot, &pos);
 			int b = proxy_pick_conn(&ps, 1, PROXY_EXTERNAL, 0x0b000000u + k, 50000, 0, &slot, &pos);

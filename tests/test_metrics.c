@@ -112,7 +112,7 @@ static void expect_of(const int *ppn, int nn, enum traffic_policy etp, int hc, d
 	int local[8];
 
 	c->services[0].lb.hc.enabled = hc;
-	proxy_svc_init(&ps, c, 0, zones);
+	proxy_svc_init(&ps, c, 0, zones, NULL, NULL);
 	for (int n = 0; n < nn; n++)
 		local[n] = proxy_local_count(&ps, n);
 	lb_init(&lb, c, 0, local, 1);
@@ -170,7 +170,7 @@ static void proxy_should_reject_without_endpoints_and_drop_without_local_ones(vo
 	int snat = -1, hits[2] = { 0, 0 };
 
 	rng_init(&r, 42);
-	proxy_svc_init(&ps, c, 0, zones);
+	proxy_svc_init(&ps, c, 0, zones, NULL, NULL);
 	CU_ASSERT_EQUAL(proxy_pick(&ps, 0, PROXY_EXTERNAL, &r), PROXY_NO_LOCAL_ENDPOINT);
 	for (int i = 0; i < 1000; i++) {
 		int ep = proxy_pick(&ps, 1, PROXY_EXTERNAL, &r);
@@ -182,11 +182,11 @@ static void proxy_should_reject_without_endpoints_and_drop_without_local_ones(vo
 	CU_ASSERT_EQUAL(snat, 0);
 	/* Two local endpoints share node b's flows: 500 +- 5 sd (sd = 15.8). */
 	CU_ASSERT(abs(hits[0] - 500) < 80);
-	ps.neps = 0;
+	ps.nall = 0;
 	CU_ASSERT_EQUAL(proxy_pick(&ps, 1, PROXY_EXTERNAL, &r), PROXY_NO_ENDPOINT);
 	proxy_svc_fini(&ps);
 	c->services[0].etp = POLICY_CLUSTER;
-	proxy_svc_init(&ps, c, 0, zones);
+	proxy_svc_init(&ps, c, 0, zones, NULL, NULL);
 	CU_ASSERT(proxy_pick(&ps, 0, PROXY_EXTERNAL, &r) >= 0);
 	CU_ASSERT_EQUAL(proxy_masquerades(&ps, 0, 0), 1); /* even to a local endpoint */
 	proxy_svc_fini(&ps);

@@ -112,6 +112,9 @@ struct workload {
 	struct server_spec server;
 	int first_pod, npods; /* its pods, after cluster_place */
 	int running, pending;
+	double readiness_delay_s;   /* a new pod turns Ready this long after it is placed */
+	double grace_s;             /* terminationGracePeriodSeconds */
+	int first_spare, nspare;    /* spare pod slots for replacements (timeline) */
 };
 
 struct pod {
@@ -131,6 +134,19 @@ struct health_check {
 	int enabled;
 	double interval_s, timeout_s;
 	int healthy_threshold, unhealthy_threshold;
+};
+
+/* Timeline actions: what changes the truth, and when. */
+enum tl_action { TL_DELETE_POD, TL_NODE_DOWN, TL_NODE_UP, TL_DRAIN, TL_SCALE, TL_ROLLOUT,
+		 TL_SET_RATE, TL_SET_POLICY, TL_NACTIONS };
+
+struct tl_event {
+	double at_s;
+	enum tl_action action;
+	int target;          /* pod, node, workload, client or service id */
+	int value;           /* replicas (scale), policy (set_policy), maxUnavailable (drain, rollout) */
+	int surge;           /* rollout maxSurge */
+	double rate;         /* set_rate */
 };
 
 struct lb_spec {
@@ -154,7 +170,7 @@ struct service {
 	int affinity;         /* sessionAffinity: ClientIP */
 	double affinity_timeout_s;
 	struct lb_spec lb;
-	int *eps, neps;       /* ready endpoints (pod ids, by pod id), from cluster_endpoints */
+	int *eps, neps;       /* members: pods of selected workloads, by pod id (placed or not) */
 };
 
 /* Where a client group's connections start. */
@@ -199,6 +215,7 @@ struct proxy_spec {
 	uint32_t snat_port_lo, snat_port_hi; /* source ports for masquerade */
 	double time_wait_s;   /* conntrack linger after close */
 	double snat_cost_ms;  /* extra processing of a masqueraded flow */
+	double sync_delay_s, sync_jitter_s; /* endpoint change -> a node's rules */
 };
 
 struct cluster {
@@ -219,6 +236,10 @@ struct cluster {
 	int nclients;
 	struct proxy_spec proxy;
 	struct latency_spec latency;
+	struct tl_event *timeline;  /* in time order */
+	int ntimeline;
+	double eviction_timeout_s;  /* pods of a down node are replaced after this */
+	double sample_interval_s;   /* timeseries.csv; 0 = none */
 };
 
 /* An empty cluster; free with cluster_destroy. */
@@ -232,8 +253,9 @@ int cluster_find_node(const struct cluster *c, const char *name);
 int cluster_find_service(const struct cluster *c, const char *name);
 /* Label value of `key` in l, or NULL. */
 const char *labels_get(const struct labels *l, const char *key);
-/* Fill every Service's ready endpoints: pods of workloads whose labels
- * include all of the selector's pairs. */
+/* Fill every Service's members: pods (placed, Pending or spare) of
+ * workloads whose labels include all of the selector's pairs. Which are
+ * endpoints is a matter of state (proxy.h). */
 void cluster_endpoints(struct cluster *c);
 /* True when every pair of sel is in labels. */
 int labels_match(const struct labels *sel, const struct labels *labels);
@@ -243,5 +265,6 @@ const char *cluster_svc_type_name(enum svc_type t);
 const char *cluster_lb_mode_name(enum lb_mode m);
 const char *cluster_proxy_name(enum proxy_mode m);
 const char *cluster_td_name(enum traffic_distribution t);
+const char *cluster_action_name(enum tl_action a);
 
 #endif

@@ -22,6 +22,7 @@ enum drop_reason {
 };
 
 struct ep_stats {
+	int ever;                             /* was an endpoint (Ready) at some time */
 	uint64_t flows, completed, dropped;   /* connections */
 	uint64_t requests, req_completed, bytes;
 	struct welford latency;               /* per request, ms */
@@ -57,6 +58,7 @@ struct metrics {
 	uint32_t *peak_conntrack, *peak_snat_ports, *conntrack_max; /* by node */
 	double *utilization;        /* by pod, filled at the end */
 	double *queue_mean;         /* by pod: time-average queue length */
+	int *pod_node;              /* by pod: where it ran last (-1: never) */
 	double measured_s;          /* simulated seconds after warm-up */
 	uint64_t events;
 	double wall_s;

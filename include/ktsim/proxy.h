@@ -46,12 +46,15 @@ struct proxy_svc {
 	enum traffic_distribution td;
 	enum proxy_mode mode;
 	enum snat_mode snat_mode;
-	int neps;
-	int *all;        /* 0 .. neps-1 */
-	int *ep_node;    /* node of endpoint i */
-	int *local;      /* endpoint indexes grouped by node ... */
+	int neps;        /* members: every pod the Service ever selects */
+	int nall, *all;  /* the Ready ones */
+	int nterm, *term;/* the serving but terminating ones */
+	int *ep_node;    /* node of member i (-1: not placed) */
+	int *local;      /* Ready members grouped by node ... */
 	int *local_off;  /* ... node n's are local[local_off[n] .. local_off[n+1]) */
-	int *zonal;      /* endpoint indexes grouped by zone, likewise */
+	int *tlocal;     /* terminating members grouped by node, likewise */
+	int *tlocal_off;
+	int *zonal;      /* Ready members grouped by zone, likewise */
 	int *zone_off;
 	const int *node_zone; /* borrowed: zone of each node */
 	int stateful;         /* ipvs, or ebpf with maglev: use proxy_pick_conn */
@@ -69,8 +72,14 @@ struct proxy_svc {
  * destinations", proxier.go). */
 enum proxy_rule { PROXY_EXTERNAL, PROXY_INTERNAL, PROXY_CLUSTER_WIDE };
 
-/* Index the ready endpoints of service `svc`. */
-void proxy_svc_init(struct proxy_svc *ps, const struct cluster *c, int svc, const int *node_zone);
+/* A member's state in a view of the endpoints. */
+enum { EP_ABSENT, EP_READY, EP_TERMINATING };
+
+/* Index the endpoints of service `svc` as one node's proxy sees them:
+ * state[i] and node[i] for each member (NULL: Ready where placed, from the
+ * cluster). */
+void proxy_svc_init(struct proxy_svc *ps, const struct cluster *c, int svc, const int *node_zone,
+		    const uint8_t *state, const int *node);
 void proxy_svc_fini(struct proxy_svc *ps);
 /* Ready endpoints of the service on node n. */
 static inline int proxy_local_count(const struct proxy_svc *ps, int n)
@@ -89,9 +98,19 @@ static inline int proxy_candidates(const struct proxy_svc *ps, int node, enum pr
 				: rule == PROXY_INTERNAL ? ps->itp : POLICY_CLUSTER;
 	int k = proxy_local_count(ps, node), z;
 
+	/* With no Ready endpoint to use, serving-terminating ones are used,
+	 * and topology is ignored (CategorizeEndpoints, KEP-1669). */
+	if (pol == POLICY_LOCAL && k == 0) {
+		*list = ps->tlocal + ps->tlocal_off[node];
+		return ps->tlocal_off[node + 1] - ps->tlocal_off[node];
+	}
 	if (pol == POLICY_LOCAL || (ps->td == TD_PREFER_SAME_NODE && k > 0)) {
 		*list = ps->local + ps->local_off[node];
 		return k;
+	}
+	if (ps->nall == 0) {
+		*list = ps->term;
+		return ps->nterm;
 	}
 	z = ps->node_zone[node];
 	if (ps->td != TD_NONE && ps->zone_off[z + 1] > ps->zone_off[z]) {
@@ -99,7 +118,7 @@ static inline int proxy_candidates(const struct proxy_svc *ps, int node, enum pr
 		return ps->zone_off[z + 1] - ps->zone_off[z];
 	}
 	*list = ps->all;
-	return ps->neps;
+	return ps->nall;
 }
 /* Choose the endpoint for a new flow at `node` under `rule`, drawing from
  * that node's stream r. Returns the endpoint index, PROXY_NO_ENDPOINT or
@@ -110,7 +129,7 @@ static inline int proxy_pick(const struct proxy_svc *ps, int node, enum proxy_ru
 	const int *list;
 	int k;
 
-	if (ps->neps == 0)
+	if (ps->nall + ps->nterm == 0)
 		return PROXY_NO_ENDPOINT;
 	k = proxy_candidates(ps, node, rule, &list);
 	if (k == 0)
