@@ -26,7 +26,8 @@ static uint64_t name_hash(const char *a, const char *b)
 }
 
 /* May node n be in the pool of service s? */
-static int eligible(const struct cluster *c, const struct service *s, int n, int local)
+static int eligible(const struct cluster *c, const struct service *s, int n, int local,
+		    const uint8_t *healthy)
 {
 	enum lb_mode m = s->lb.mode;
 
@@ -55,25 +56,44 @@ static int eligible(const struct cluster *c, const struct service *s, int n, int
 	/* healthCheckNodePort answers 503 without a ready local endpoint; under
 	 * Cluster the LB probes kube-proxy's healthz, which passes on every up
 	 * node (KEP-3836). */
+	if (s->lb.hc.enabled && healthy)
+		return healthy[n];
 	if (s->lb.hc.enabled && s->etp == POLICY_LOCAL && local == 0)
 		return 0;
 	return 1;
 }
 
+static void build(struct lb *lb, const struct cluster *c, int svc, const int *local_eps,
+		  const uint8_t *healthy);
+
 void lb_init(struct lb *lb, const struct cluster *c, int svc, const int *local_eps, uint64_t seed)
+{
+	memset(lb, 0, sizeof *lb);
+	rng_init(&lb->rng, seed);
+	build(lb, c, svc, local_eps, NULL);
+}
+
+void lb_init_view(struct lb *lb, const struct cluster *c, int svc, const int *local_eps,
+		  const uint8_t *healthy, const struct rng *rng)
+{
+	memset(lb, 0, sizeof *lb);
+	lb->rng = *rng;
+	build(lb, c, svc, local_eps, healthy);
+}
+
+static void build(struct lb *lb, const struct cluster *c, int svc, const int *local_eps,
+		  const uint8_t *healthy)
 {
 	const struct service *s = &c->services[svc];
 
-	memset(lb, 0, sizeof *lb);
 	lb->mode = s->lb.mode;
 	lb->pool = ks_calloc((size_t)c->nnodes, sizeof *lb->pool);
-	rng_init(&lb->rng, seed);
 	if (s->lb.mode == LB_DIRECT && s->lb.target != LB_TARGET_EACH_NODE) {
 		lb->pool[lb->npool++] = s->lb.target;
 		return;
 	}
 	for (int n = 0; n < c->nnodes; n++)
-		if (eligible(c, s, n, local_eps[n]))
+		if (eligible(c, s, n, local_eps[n], healthy))
 			lb->pool[lb->npool++] = n;
 	if (lb->mode == LB_L2 && lb->npool > 1) {
 		/* One speaker owns the IP: MetalLB sorts the eligible nodes by

@@ -56,6 +56,8 @@ void metrics_fini(struct metrics *m)
 	ks_free(m->utilization);
 	ks_free(m->queue_mean);
 	ks_free(m->pod_node);
+	ks_free(m->timeline_drops);
+	ks_free(m->timeseries);
 	m->svc = NULL;
 }
 
@@ -63,7 +65,8 @@ const char *metrics_drop_name(enum drop_reason r)
 {
 	static const char *const names[DROP_NREASONS] = {
 		"no_local_endpoint", "no_endpoint", "node_down", "lb_no_healthy_node",
-		"queue_full", "snat_ports_exhausted", "conntrack_full",
+		"queue_full", "snat_ports_exhausted", "conntrack_full", "stale_endpoint",
+		"pod_terminated",
 	};
 	return names[r];
 }

@@ -313,6 +313,26 @@ static cJSON *node_json(const struct cluster *c, const struct metrics *m, int n)
 	return o;
 }
 
+/* The name of what a timeline event acts on. */
+static const char *event_target(const struct cluster *c, const struct tl_event *te)
+{
+	switch (te->action) {
+	case TL_DELETE_POD:
+		return c->pods[c->workloads[te->target].first_pod + te->value].name;
+	case TL_NODE_DOWN:
+	case TL_NODE_UP:
+	case TL_DRAIN:
+		return c->nodes[te->target].name;
+	case TL_SCALE:
+	case TL_ROLLOUT:
+		return c->workloads[te->target].name;
+	case TL_SET_RATE:
+		return c->clients[te->target].name;
+	default:
+		return c->services[te->target].name;
+	}
+}
+
 static char *results_json(const struct cluster *c, const struct metrics *m, uint64_t seed,
 			  uint32_t replication)
 {
@@ -334,6 +354,19 @@ static char *results_json(const struct cluster *c, const struct metrics *m, uint
 	arr = cJSON_AddArrayToObject(root, "services");
 	for (int s = 0; s < c->nservices; s++)
 		cJSON_AddItemToArray(arr, service_json(c, m, s));
+	if (c->ntimeline) {
+		arr = cJSON_AddArrayToObject(root, "timeline");
+		for (int i = 0; i < c->ntimeline; i++) {
+			const struct tl_event *te = &c->timeline[i];
+			cJSON *o = cJSON_CreateObject();
+
+			num(o, "at_s", te->at_s);
+			cJSON_AddStringToObject(o, "action", cluster_action_name(te->action));
+			cJSON_AddStringToObject(o, "target", event_target(c, te));
+			num(o, "dropped_until_next", m->timeline_drops ? (double)m->timeline_drops[i] : 0);
+			cJSON_AddItemToArray(arr, o);
+		}
+	}
 	arr = cJSON_AddArrayToObject(root, "nodes");
 	for (int n = 0; n < c->nnodes; n++)
 		cJSON_AddItemToArray(arr, node_json(c, m, n));
@@ -442,6 +475,8 @@ int results_write(const char *dir, const struct cluster *c, const struct metrics
 	if (rc == 0)
 		rc = write_atomic(dir, "nodes.csv", b.p, b.n, e);
 	ks_free(b.p);
+	if (rc == 0 && m->timeseries)
+		rc = write_atomic(dir, "timeseries.csv", m->timeseries, m->timeseries_len, e);
 	/* results.json last: its presence means the run's files are complete. */
 	json = results_json(c, m, seed, replication);
 	if (rc == 0) {
@@ -495,6 +530,10 @@ void results_print_summary(FILE *f, const struct cluster *c, const struct metric
 	if (m->wall_s > 0)
 		fprintf(f, " (%.1f M events/s)", m->events / m->wall_s / 1e6);
 	fputc('\n', f);
+	for (int i = 0; i < c->ntimeline && m->timeline_drops; i++)
+		fprintf(f, "  at %7.1f s  %-11s %-24s  %llu flows dropped until the next event\n",
+			c->timeline[i].at_s, cluster_action_name(c->timeline[i].action),
+			event_target(c, &c->timeline[i]), (unsigned long long)m->timeline_drops[i]);
 	for (int w = 0; w < c->nworkloads; w++)
 		if (c->workloads[w].pending)
 			fprintf(f, "warning: workload %s: %d of %d pods Pending (they fit on no node)\n",

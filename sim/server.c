@@ -91,3 +91,14 @@ double server_queue_area(const struct server *sv, double now)
 {
 	return sv->queue_area + sv->qlen * (now - sv->last_t);
 }
+
+uint32_t server_kill(struct server *sv, double now)
+{
+	uint32_t head = sv->qlen ? sv->qhead : POOL_NONE;
+
+	integrate(sv, now);
+	sv->busy = 0;
+	sv->qlen = 0;
+	sv->qhead = sv->qtail = POOL_NONE;
+	return head;
+}

@@ -25,55 +25,14 @@
 #include "ktsim/pool.h"
 #include "ktsim/proxy.h"
 #include "ktsim/server.h"
+#include "sim_int.h"
 
-enum { EV_ARRIVAL, EV_DONE, EV_THINK, EV_WARMUP };
-
-enum { F_MEASURED = 1, F_HOP2 = 2, F_SNAT = 4, F_CROSS_ZONE = 8, F_DSR = 16 };
-
-#define FLOW_EXTERNAL UINT32_MAX
-
-/* A connection in flight. `next` must come first (server.h queue link). */
-struct flow {
-	uint32_t next;
-	uint32_t svc, ep, pod, node;
-	uint32_t client, client_ip;
-	uint32_t src;         /* an in-cluster client's node, or FLOW_EXTERNAL */
-	int32_t pslot, ppos;  /* the stateful proxy chooser and server, or -1 */
-	uint32_t flags;
-	uint32_t remaining;   /* requests still to send, this one included */
-	double t_req;         /* when the current request was sent */
-};
-
-struct client_rt {
-	struct rng arrivals, addrs, traffic, jitter;
-	double mean_gap_s;
-	uint32_t svc;
-	struct path path;
-};
-
-struct sim {
-	const struct cluster *c;
-	struct engine *eng;
-	struct pool flows;
-	struct server *servers;     /* by pod */
-	struct rng *proxy_rng;      /* by node */
-	struct lb *lbs;             /* by service */
-	struct proxy_svc *psvc;     /* by service */
-	struct affinity *aff;       /* by service (nodes NULL: no affinity) */
-	struct client_rt *clients;
-	struct nat nat;
-	int *pod_node;              /* by pod */
-	int *node_zone;             /* by node */
-	double warmup_s;
-	struct metrics m;
-};
-
-static void check_balance(const struct svc_stats *ss)
+void sim_check_balance(const struct svc_stats *ss)
 {
 	KS_ASSERT(ss->offered == ss->completed + ss->dropped + ss->in_flight);
 }
 
-static void drop(struct svc_stats *ss, int node, enum drop_reason why)
+void sim_drop(struct svc_stats *ss, int node, enum drop_reason why)
 {
 	ss->dropped++;
 	ss->drops[why]++;
@@ -87,12 +46,18 @@ static void start_service(struct sim *s, uint32_t pod, uint32_t f, double now)
 }
 
 /* A counted connection leaves the system (completed or dropped). */
-static void close_flow(struct sim *s, uint32_t f, double now)
+void sim_close_flow(struct sim *s, uint32_t f, double now)
 {
 	struct flow *fl = pool_at(&s->flows, f);
 
 	nat_close(&s->nat, now, fl->node, fl->pod, fl->flags & F_SNAT);
-	proxy_conn_close(&s->psvc[fl->svc], (int)fl->node, fl->pslot, fl->ppos);
+	{
+		uint32_t v;
+		struct proxy_svc *ps = s->dyn ? &s->dyn->ver[fl->svc][fl->ver]
+					      : sim_view(s, (int)fl->svc, 0, &v);
+
+		proxy_conn_close(ps, (int)fl->node, fl->pslot, fl->ppos);
+	}
 	if (fl->flags & F_MEASURED)
 		s->m.svc[fl->svc].in_flight--;
 	pool_put(&s->flows, f);
@@ -134,10 +99,9 @@ static int send_request(struct sim *s, uint32_t f, double now)
 /* sessionAffinity ClientIP: the node's remembered endpoint for this
  * address if still fresh and a candidate, else a fresh pick; either way the
  * entry is (re)set, as the chosen KUBE-SEP chain's `recent --set` does. */
-static int pick_with_affinity(struct sim *s, uint32_t svc, int node, enum proxy_rule rule,
-			      uint32_t addr, double now)
+static int pick_with_affinity(struct sim *s, const struct proxy_svc *ps, uint32_t svc, int node,
+			      enum proxy_rule rule, uint32_t addr, double now)
 {
-	const struct proxy_svc *ps = &s->psvc[svc];
 	const int *cand;
 	int k, ep;
 
@@ -162,15 +126,17 @@ static void on_arrival(struct engine *eng, const struct event *ev, void *ctx)
 	double now = ev->time;
 	struct svc_stats *ss = &s->m.svc[cl->svc];
 	int measured = now >= s->warmup_s;
-	struct proxy_svc *ps = &s->psvc[cl->svc];
+	uint32_t f, addr, ver;
+	struct proxy_svc *ps = sim_view(s, (int)cl->svc, 0, &ver);
 	struct path_step st = { 0 };
 	int node, ep, snat = 0, pod, nr, pod_node, src = -1, pslot = -1, ppos = -1;
-	uint32_t f, addr;
 	uint16_t port;
 	struct flow *fl;
 
+	if (ev->b != cl->gen)
+		return; /* scheduled at a rate since changed */
 	engine_schedule(eng, now + cl->mean_gap_s * rng_exp1(&cl->arrivals), EV_ARRIVAL,
-			ev->a, 0);
+			ev->a, cl->gen);
 	addr = spec->cidr_base + rng_below(&cl->addrs, spec->count);
 	/* the client's ephemeral port (Linux ip_local_port_range 32768-60999) */
 	port = (uint16_t)(32768 + rng_below(&cl->addrs, 28232));
@@ -190,37 +156,53 @@ static void on_arrival(struct engine *eng, const struct event *ev, void *ctx)
 	}
 	if (node < 0) {
 		if (measured)
-			drop(ss, -1, DROP_LB_NO_HEALTHY_NODE);
+			sim_drop(ss, -1, DROP_LB_NO_HEALTHY_NODE);
 		return;
 	}
 	if (measured)
 		ss->nodes[node].lb_flows++;
+	if (s->dyn && !s->dyn->node_up[node]) {
+		/* the LB (or client) has not noticed yet */
+		if (measured)
+			sim_drop(ss, node, DROP_NODE_DOWN);
+		return;
+	}
+	ps = sim_view(s, (int)cl->svc, node, &ver);
 	if (cl->path.headless)
 		ep = ps->nall ? ps->all[cl->path.dns++ % (uint32_t)ps->nall] : PROXY_NO_ENDPOINT;
 	else if (s->aff[cl->svc].nodes)
-		ep = pick_with_affinity(s, cl->svc, node, st.rule, addr, now);
+		ep = pick_with_affinity(s, ps, cl->svc, node, st.rule, addr, now);
 	else if (ps->stateful)
 		ep = proxy_pick_conn(ps, node, st.rule, addr, port, spec->udp, &pslot, &ppos);
 	else
 		ep = proxy_pick(ps, node, st.rule, &s->proxy_rng[node]);
 	if (ep < 0) {
 		if (measured)
-			drop(ss, node, ep == PROXY_NO_ENDPOINT ? DROP_NO_ENDPOINT
+			sim_drop(ss, node, ep == PROXY_NO_ENDPOINT ? DROP_NO_ENDPOINT
 								  : DROP_NO_LOCAL_ENDPOINT);
 		return;
 	}
 	pod = c->services[cl->svc].eps[ep];
 	pod_node = s->pod_node[pod];
+	if (s->dyn && (pod_node < 0 || !s->dyn->node_up[pod_node] ||
+		       s->dyn->pod_state[pod] == PS_GONE)) {
+		/* this node's rules still name a pod that is gone */
+		if (measured)
+			sim_drop(ss, node, pod_node >= 0 && !s->dyn->node_up[pod_node]
+					   ? DROP_NODE_DOWN : DROP_STALE_ENDPOINT);
+		proxy_conn_close(ps, node, pslot, ppos);
+		return;
+	}
 	snat = pod_node != node ? st.snat_remote : st.snat_local;
 	nat_expire(&s->nat, now);
 	switch (nat_admit(&s->nat, (uint32_t)node, (uint32_t)pod, snat)) {
 	case NAT_CONNTRACK_FULL:
 		if (measured)
-			drop(ss, node, DROP_CONNTRACK_FULL);
+			sim_drop(ss, node, DROP_CONNTRACK_FULL);
 		return;
 	case NAT_SNAT_EXHAUSTED:
 		if (measured)
-			drop(ss, node, DROP_SNAT_PORTS_EXHAUSTED);
+			sim_drop(ss, node, DROP_SNAT_PORTS_EXHAUSTED);
 		return;
 	default:
 		break;
@@ -237,6 +219,8 @@ static void on_arrival(struct engine *eng, const struct event *ev, void *ctx)
 	fl->src = src < 0 ? FLOW_EXTERNAL : (uint32_t)src;
 	fl->pslot = pslot;
 	fl->ppos = ppos;
+	fl->ver = ver;
+	fl->epoch = s->dyn ? s->dyn->pod_epoch[pod] : 0;
 	fl->flags = (measured ? F_MEASURED : 0) | (snat ? F_SNAT : 0);
 	nr = spec->keepalive ? (int)lround(dist_sample(&spec->requests, &cl->traffic)) : 1;
 	fl->remaining = nr < 1 ? 1 : (uint32_t)nr;
@@ -265,11 +249,11 @@ static void on_arrival(struct engine *eng, const struct event *ev, void *ctx)
 	if (send_request(s, f, now) < 0) {
 		/* The pod refused the connection's first request. */
 		if (measured)
-			drop(ss, node, DROP_QUEUE_FULL);
-		close_flow(s, f, now);
+			sim_drop(ss, node, DROP_QUEUE_FULL);
+		sim_close_flow(s, f, now);
 	}
 #ifdef KTSIM_CHECKS
-	check_balance(ss);
+	sim_check_balance(ss);
 #endif
 }
 
@@ -316,6 +300,15 @@ static void on_done(struct engine *eng, const struct event *ev, void *ctx)
 	double now = ev->time;
 	uint32_t svc = fl->svc;
 
+	if (s->dyn && fl->epoch != s->dyn->pod_epoch[pod]) {
+		/* the pod died while serving it (its workers are gone) */
+		if (fl->flags & F_MEASURED)
+			sim_drop(&s->m.svc[svc], (int)fl->node,
+				 (enum drop_reason)s->dyn->kill_reason[pod]);
+		sim_close_flow(s, f, now);
+		return;
+	}
+
 	if (fl->flags & F_MEASURED) {
 		struct svc_stats *ss = &s->m.svc[fl->svc];
 		struct ep_stats *es = &ss->eps[fl->ep];
@@ -348,7 +341,7 @@ static void on_done(struct engine *eng, const struct event *ev, void *ctx)
 							      &s->clients[fl->client].traffic),
 				EV_THINK, pod, f);
 	else
-		close_flow(s, f, now);
+		sim_close_flow(s, f, now);
 	next = server_depart(&s->servers[pod], &s->flows, now);
 	if (next != POOL_NONE) {
 		struct flow *nf = pool_at(&s->flows, next);
@@ -358,7 +351,7 @@ static void on_done(struct engine *eng, const struct event *ev, void *ctx)
 		start_service(s, pod, next, now);
 	}
 #ifdef KTSIM_CHECKS
-	check_balance(&s->m.svc[svc]);
+	sim_check_balance(&s->m.svc[svc]);
 #else
 	(void)svc;
 #endif
@@ -372,10 +365,17 @@ static void on_think(struct engine *eng, const struct event *ev, void *ctx)
 	struct flow *fl = pool_at(&s->flows, f);
 
 	(void)eng;
+	if (s->dyn && fl->epoch != s->dyn->pod_epoch[fl->pod]) {
+		if (fl->flags & F_MEASURED)
+			sim_drop(&s->m.svc[fl->svc], (int)fl->node,
+				 (enum drop_reason)s->dyn->kill_reason[fl->pod]);
+		sim_close_flow(s, f, ev->time);
+		return;
+	}
 	if (send_request(s, f, ev->time) < 0) {
 		if (fl->flags & F_MEASURED)
-			drop(&s->m.svc[fl->svc], (int)fl->node, DROP_QUEUE_FULL);
-		close_flow(s, f, ev->time);
+			sim_drop(&s->m.svc[fl->svc], (int)fl->node, DROP_QUEUE_FULL);
+		sim_close_flow(s, f, ev->time);
 	}
 }
 
@@ -531,6 +531,7 @@ struct sim *sim_create(const struct cluster *c, uint64_t seed, uint32_t replicat
 		engine_schedule(s->eng, c->warmup_s, EV_WARMUP, 0, 0);
 	ks_free(local);
 	expect_mix(s);
+	dyn_create(s, seed, replication);
 	return s;
 }
 
@@ -562,6 +563,7 @@ void sim_destroy(struct sim *s)
 	ks_free(s->aff);
 	ks_free(s->clients);
 	pool_fini(&s->flows);
+	dyn_destroy(s);
 	nat_fini(&s->nat);
 	ks_free(s->pod_node);
 	ks_free(s->node_zone);
@@ -607,10 +609,14 @@ int sim_run(struct sim *s, sim_tick_fn tick, void *ctx)
 		s->m.peak_conntrack[n] = s->nat.ct_peak[n];
 		s->m.peak_snat_ports[n] = s->nat.snat_peak[n];
 	}
+	dyn_finish(s);
+	for (int p = 0; p < c->npods; p++)
+		if (s->pod_node[p] >= 0)
+			s->m.pod_node[p] = s->pod_node[p];
 	for (int i = 0; i < c->nservices; i++) {
 		s->m.svc[i].affinity_hits = s->aff[i].hits;
 		s->m.svc[i].affinity_misses = s->aff[i].misses;
-		check_balance(&s->m.svc[i]);
+		sim_check_balance(&s->m.svc[i]);
 	}
 	return stopped;
 }

@@ -33,6 +33,11 @@ struct lb {
 /* Build service `svc`'s LB; local_eps[n] = ready endpoints of svc on node n.
  * seed seeds the choice stream. */
 void lb_init(struct lb *lb, const struct cluster *c, int svc, const int *local_eps, uint64_t seed);
+/* Rebuild it during a run from what the LB sees now: healthy[n] from its
+ * health checks (used when the Service has one), local_eps[n] from the
+ * nodes' proxies; rng carries the choice stream over (moved in). */
+void lb_init_view(struct lb *lb, const struct cluster *c, int svc, const int *local_eps,
+		  const uint8_t *healthy, const struct rng *rng);
 void lb_fini(struct lb *lb);
 /* A flow's 5-tuple hash (source address and port; the destination is the
  * Service's one IP and port), as an ECMP router or a hashing LB computes. */

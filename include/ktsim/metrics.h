@@ -18,7 +18,8 @@
 
 enum drop_reason {
 	DROP_NO_LOCAL_ENDPOINT, DROP_NO_ENDPOINT, DROP_NODE_DOWN, DROP_LB_NO_HEALTHY_NODE,
-	DROP_QUEUE_FULL, DROP_SNAT_PORTS_EXHAUSTED, DROP_CONNTRACK_FULL, DROP_NREASONS
+	DROP_QUEUE_FULL, DROP_SNAT_PORTS_EXHAUSTED, DROP_CONNTRACK_FULL, DROP_STALE_ENDPOINT,
+	DROP_POD_TERMINATED, DROP_NREASONS
 };
 
 struct ep_stats {
@@ -63,6 +64,10 @@ struct metrics {
 	uint64_t events;
 	double wall_s;
 	int interrupted;
+	int ntimeline;
+	uint64_t *timeline_drops;   /* by timeline event: drops until the next one */
+	char *timeseries;           /* timeseries.csv, or NULL */
+	size_t timeseries_len;
 };
 
 struct skew {

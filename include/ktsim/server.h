@@ -46,6 +46,10 @@ static inline double server_service_s(struct server *sv)
 {
 	return dist_sample(sv->service, &sv->rng) * 1e-3;
 }
+/* The pod died at time now: its workers stop and its queue empties. Returns
+ * the queued flows as a list linked through their `next` (POOL_NONE ends
+ * it); flows in service are the caller's to account for. */
+uint32_t server_kill(struct server *sv, double now);
 /* Restart busy-time and queue integration at time now (end of warm-up). */
 void server_reset_busy(struct server *sv, double now);
 /* Busy-worker seconds integrated up to time now. */

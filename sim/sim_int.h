@@ -1,0 +1,125 @@
+/* sim_int — what sim.c (the flow path) and dyn.c (the timeline: pods and
+ * nodes changing, health checks and proxy syncs catching up) share. Not a
+ * public interface. */
+#ifndef KTSIM_SIM_INT_H
+#define KTSIM_SIM_INT_H
+
+#include "ktsim/affinity.h"
+#include "ktsim/engine.h"
+#include "ktsim/lb.h"
+#include "ktsim/metrics.h"
+#include "ktsim/nat.h"
+#include "ktsim/path.h"
+#include "ktsim/pool.h"
+#include "ktsim/proxy.h"
+#include "ktsim/server.h"
+#include "ktsim/sim.h"
+
+enum { EV_ARRIVAL, EV_DONE, EV_THINK, EV_WARMUP, EV_TIMELINE, EV_SYNC, EV_PROBE, EV_READY,
+       EV_GONE, EV_SAMPLE, EV_LB };
+
+enum { F_MEASURED = 1, F_HOP2 = 2, F_SNAT = 4, F_CROSS_ZONE = 8, F_DSR = 16 };
+
+#define FLOW_EXTERNAL UINT32_MAX
+
+/* A connection in flight. `next` must come first (server.h queue link). */
+struct flow {
+	uint32_t next;
+	uint32_t svc, ep, pod, node;
+	uint32_t client, client_ip;
+	uint32_t src;         /* an in-cluster client's node, or FLOW_EXTERNAL */
+	int32_t pslot, ppos;  /* the stateful proxy chooser and server, or -1 */
+	uint32_t epoch;       /* the pod's life it was sent to (dyn.c) */
+	uint32_t ver;         /* the endpoint view that chose it (dyn.c) */
+	uint32_t flags;
+	uint32_t remaining;   /* requests still to send, this one included */
+	double t_req;         /* when the current request was sent */
+};
+
+struct client_rt {
+	struct rng arrivals, addrs, traffic, jitter;
+	double mean_gap_s;
+	uint32_t gen;         /* arrival events of an older rate are stale */
+	uint32_t svc;
+	struct path path;
+};
+
+struct sim {
+	const struct cluster *c;
+	struct engine *eng;
+	struct pool flows;
+	struct server *servers;     /* by pod */
+	struct rng *proxy_rng;      /* by node */
+	struct lb *lbs;             /* by service */
+	struct proxy_svc *psvc;     /* by service */
+	struct affinity *aff;       /* by service (nodes NULL: no affinity) */
+	struct client_rt *clients;
+	struct nat nat;
+	int *pod_node;              /* by pod */
+	int *node_zone;             /* by node */
+	double warmup_s;
+	struct metrics m;
+	struct dyn *dyn;
+};
+
+/* Pod life in the truth of a run with a timeline. */
+enum { PS_NONE, PS_PENDING, PS_STARTING, PS_READY, PS_TERMINATING, PS_GONE };
+
+struct hc_state {
+	uint8_t healthy;      /* as the LB sees the node */
+	uint8_t streak;       /* consecutive results contradicting it */
+};
+
+struct dyn {
+	int nsvc, nnodes, npods;
+	uint8_t *pod_state;           /* by pod */
+	uint32_t *pod_epoch;          /* by pod: bumped when it dies */
+	uint8_t *kill_reason;         /* by pod: drop reason for flows it loses */
+	uint8_t *node_up, *node_ok;   /* by node: up; takes new pods */
+	struct proxy_svc **ver;       /* by service: endpoint versions */
+	int *nver;
+	uint32_t *view;               /* [svc * nnodes + node]: version that node uses */
+	struct hc_state *hc;          /* [svc * nnodes + node] */
+	struct rng hc_rng, sync_rng;
+	double *sync_jitter;          /* by node */
+	uint8_t *etp;                 /* by service: externalTrafficPolicy now */
+	int *live_workload;           /* by workload: pods wanted (replicas) */
+	int *rolling;                 /* by workload: rollout in progress (new pods made) */
+	int *roll_surge, *roll_unavail;
+	uint8_t *roll_new;            /* by pod: created by the current rollout */
+	uint64_t nonce;               /* placement calls */
+	uint64_t *drops_at;           /* by timeline event: total drops when it fired */
+	/* timeseries */
+	char *ts;
+	size_t ts_len, ts_cap;
+	uint64_t *last_flows, *last_done, *last_drop; /* [svc][member] cumulative */
+	double *last_lat_sum;
+	uint64_t *last_lat_n;
+	int *row;                     /* [svc] offset into the last_* arrays */
+};
+
+/* The endpoint view that node n's proxy has of service svc. */
+static inline struct proxy_svc *sim_view(struct sim *s, int svc, int n, uint32_t *ver)
+{
+	if (s->dyn == NULL) {
+		*ver = 0;
+		return &s->psvc[svc];
+	}
+	*ver = s->dyn->view[(size_t)svc * (size_t)s->dyn->nnodes + (size_t)n];
+	return &s->dyn->ver[svc][*ver];
+}
+
+/* sim.c helpers dyn.c uses */
+void sim_drop(struct svc_stats *ss, int node, enum drop_reason why);
+void sim_close_flow(struct sim *s, uint32_t f, double now);
+void sim_check_balance(const struct svc_stats *ss);
+
+/* dyn.c: set up the timeline's machinery (s->dyn stays NULL without one),
+ * tear it down, and fill the run's timeline results at the end. */
+void dyn_create(struct sim *s, uint64_t seed, uint32_t replication);
+void dyn_destroy(struct sim *s);
+void dyn_finish(struct sim *s);
+
+
+
+#endif
