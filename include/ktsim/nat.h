@@ -50,7 +50,8 @@ struct nat {
 
 /* Set up for nnodes nodes with conntrack limits ct_max[] (copied), a pool of
  * snat_ports source ports per pair, and the linger after close; pod_node[p]
- * is pod p's node (borrowed). expect_lingering sizes the linger queue up
+ * is the node pod p was placed on (borrowed; it must stay set while the
+ * pod's entries linger). expect_lingering sizes the linger queue up
  * front (a guess: it grows when needed). */
 void nat_init(struct nat *t, int nnodes, const uint32_t *ct_max, const int *pod_node,
 	      uint32_t snat_ports, double linger_s, size_t expect_lingering);

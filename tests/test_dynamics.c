@@ -1,0 +1,167 @@
+/* dynamics: what happens while the layout changes, against the arithmetic
+ * of detection times. Losses are Poisson counts, so a count expected to be
+ * m is accepted within 5 sqrt(m). */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+#include <CUnit/CUnit.h>
+
+#include "ktsim/scenario.h"
+#include "ktsim/sim.h"
+#include "tests.h"
+
+struct run {
+	struct cluster *c;
+	struct sim *s;
+	const struct svc_stats *ss;
+	const struct metrics *m;
+};
+
+static void run(struct run *r, const char *path, const char *const *sets, int nsets)
+{
+	struct err e;
+
+	err_init(&e);
+	if (scenario_load(&r->c, path, sets, nsets, &e) < 0)
+		err_print(stderr, &e);
+	CU_ASSERT_FATAL(r->c != NULL);
+	r->s = sim_create(r->c, r->c->seed, 0);
+	sim_run(r->s, NULL, NULL);
+	r->m = sim_metrics(r->s);
+	r->ss = &r->m->svc[0];
+	printf("[%s seed %llu] ", r->c->name, (unsigned long long)r->c->seed);
+}
+
+static void done(struct run *r)
+{
+	for (int i = 0; i < r->m->nsvc; i++) {
+		const struct svc_stats *ss = &r->m->svc[i];
+
+		CU_ASSERT_EQUAL(ss->offered, ss->completed + ss->dropped + ss->in_flight);
+	}
+	sim_destroy(r->s);
+	cluster_destroy(r->c);
+}
+
+/* Local, a pod dies at once: its node's third of the traffic is lost for
+ * the proxy sync (1 s) and then until the LB's health checks fail twice
+ * (interval 5 s): between (U-1) I and U I after the sync. */
+static void dynamics_should_blackhole_local_until_the_lb_notices(void)
+{
+	struct run r;
+	double rate = 900.0 / 3, lo = rate * (1 + 1 * 5), hi = rate * (1 + 2 * 5);
+
+	run(&r, "../scenarios/local-pod-loss.json", NULL, 0);
+	printf("dropped %llu, bounds [%.0f, %.0f] ", (unsigned long long)r.ss->dropped, lo, hi);
+	CU_ASSERT((double)r.ss->dropped >= lo - 5 * sqrt(lo));
+	CU_ASSERT((double)r.ss->dropped <= hi + 5 * sqrt(hi));
+	CU_ASSERT(r.ss->drops[DROP_NO_LOCAL_ENDPOINT] > 0);
+	CU_ASSERT_DOUBLE_EQUAL((double)r.ss->drops[DROP_STALE_ENDPOINT], rate * 1, 5 * sqrt(rate));
+	CU_ASSERT_EQUAL(r.m->timeline_drops[0], r.ss->dropped);
+	/* the replacement came up and serves */
+	CU_ASSERT_EQUAL(r.ss->neps >= 4, 1);
+	CU_ASSERT(r.ss->eps[3].ever && r.ss->eps[3].flows > 0);
+	done(&r);
+}
+
+/* Cluster: only what reaches the dead pod before the proxies resync (its
+ * third of 1 s) and what it held are lost. */
+static void dynamics_should_lose_only_the_sync_window_under_cluster(void)
+{
+	const char *sets[] = { "services[0].externalTrafficPolicy=Cluster" };
+	struct run r;
+	double m = 900.0 / 3 * 1;
+
+	run(&r, "../scenarios/local-pod-loss.json", sets, 1);
+	printf("dropped %llu, expected %.0f + in flight ", (unsigned long long)r.ss->dropped, m);
+	CU_ASSERT(r.ss->drops[DROP_NO_LOCAL_ENDPOINT] == 0);
+	CU_ASSERT_DOUBLE_EQUAL((double)r.ss->drops[DROP_STALE_ENDPOINT], m, 5 * sqrt(m));
+	CU_ASSERT(r.ss->drops[DROP_POD_TERMINATED] <= 16); /* its workers' flows */
+	done(&r);
+}
+
+/* With a grace period the dying pod stays a serving-terminating endpoint:
+ * kube-proxy keeps using it under Local while the health check (Ready
+ * endpoints only) drains the node, so nothing is lost (KEP-1669). */
+static void dynamics_should_drain_gracefully_with_terminating_endpoints(void)
+{
+	const char *sets[] = { "workloads[0].terminationGracePeriod_s=30" };
+	struct run r;
+
+	run(&r, "../scenarios/local-pod-loss.json", sets, 1);
+	printf("dropped %llu ", (unsigned long long)r.ss->dropped);
+	CU_ASSERT_EQUAL(r.ss->dropped, 0);
+	done(&r);
+}
+
+/* A rolling update under Local: pods killed at once leave nodes black-holed
+ * until the checks catch up; with a grace period and readiness delay the
+ * same rollout loses nothing. */
+static void dynamics_should_roll_out_without_loss_only_when_tuned(void)
+{
+	const char *tuned[] = { "workloads[0].terminationGracePeriod_s=30" };
+	struct run r;
+	uint64_t lost;
+
+	run(&r, "../scenarios/local-rollout.json", NULL, 0);
+	lost = r.ss->dropped;
+	printf("default: %llu lost ", (unsigned long long)lost);
+	CU_ASSERT(lost > 100);
+	done(&r);
+	run(&r, "../scenarios/local-rollout.json", tuned, 1);
+	printf("tuned: %llu lost ", (unsigned long long)r.ss->dropped);
+	CU_ASSERT_EQUAL(r.ss->dropped, 0);
+	/* every old pod was replaced: 3 old + 3 new served */
+	{
+		int served = 0;
+
+		for (int i = 0; i < r.ss->neps; i++)
+			served += r.ss->eps[i].ever;
+		CU_ASSERT_EQUAL(served, 6);
+	}
+	done(&r);
+}
+
+/* A node fails: what it holds and what the LB still sends it are lost
+ * (node_down) until the LB's checks time out; its pods return elsewhere
+ * after the eviction timeout. */
+static void dynamics_should_drop_on_a_failed_node_until_detected(void)
+{
+	const char *sets[] = { "timeline=[{\"at_s\": 30, \"action\": \"node_down\", \"node\": \"node-b\"}]",
+			       "pod_eviction_timeout_s=20" };
+	struct run r;
+	double rate = 300, lo = rate * 1 * 5, hi = rate * 2 * 5;
+
+	run(&r, "../scenarios/local-pod-loss.json", sets, 2);
+	printf("node_down %llu in [%.0f, %.0f] ", (unsigned long long)r.ss->drops[DROP_NODE_DOWN], lo, hi);
+	CU_ASSERT((double)r.ss->drops[DROP_NODE_DOWN] >= lo - 5 * sqrt(lo));
+	CU_ASSERT((double)r.ss->drops[DROP_NODE_DOWN] <= hi + 5 * sqrt(hi) + 16);
+	CU_ASSERT(r.ss->eps[3].ever); /* replaced after 20 s */
+	done(&r);
+}
+
+/* set_rate changes the Poisson rate from its time on. */
+static void dynamics_should_change_the_rate(void)
+{
+	const char *sets[] = { "timeline=[{\"at_s\": 65, \"action\": \"set_rate\", \"client\": \"internet\", \"rate_per_s\": 300}]" };
+	struct run r;
+	double m = 900 * 60 + 300 * 55;
+
+	run(&r, "../scenarios/local-pod-loss.json", sets, 1);
+	CU_ASSERT_DOUBLE_EQUAL((double)r.ss->offered, m, 5 * sqrt(m));
+	done(&r);
+}
+
+CU_ErrorCode suite_dynamics(void)
+{
+	static const struct test_case cases[] = {
+		{ "dynamics_should_blackhole_local_until_the_lb_notices", dynamics_should_blackhole_local_until_the_lb_notices },
+		{ "dynamics_should_lose_only_the_sync_window_under_cluster", dynamics_should_lose_only_the_sync_window_under_cluster },
+		{ "dynamics_should_drain_gracefully_with_terminating_endpoints", dynamics_should_drain_gracefully_with_terminating_endpoints },
+		{ "dynamics_should_roll_out_without_loss_only_when_tuned", dynamics_should_roll_out_without_loss_only_when_tuned },
+		{ "dynamics_should_drop_on_a_failed_node_until_detected", dynamics_should_drop_on_a_failed_node_until_detected },
+		{ "dynamics_should_change_the_rate", dynamics_should_change_the_rate },
+		{ NULL, NULL },
+	};
+	return tests_add("dynamics", cases);
+}
