@@ -123,7 +123,8 @@ struct wstate {
 };
 
 struct plc {
-	struct cluster *c;
+	const struct cluster *c; /* written only by placement_run's own code */
+	const uint8_t *up;    /* per node: takes new pods; NULL: every node */
 	struct rng rng;
 	struct tkey *keys;
 	int nkeys, gen;
@@ -353,7 +354,7 @@ static void node_order(struct plc *p)
 
 static void setup(struct plc *p)
 {
-	struct cluster *c = p->c;
+	const struct cluster *c = p->c;
 	int nn = c->nnodes, nw = c->nworkloads, maxspread = 2;
 	struct ivec m = { 0 };
 
@@ -407,15 +408,19 @@ static void setup(struct plc *p)
 	p->wt = ks_calloc((size_t)maxspread, sizeof *p->wt);
 }
 
-/* Every workload is placed by now, so only own terms still hold counts. */
+/* Frees every term's state: after placement_run only own terms hold any,
+ * after placement_schedule_one the terms its workload reads do. */
 static void teardown(struct plc *p)
 {
 	for (int k = 0; k < p->nkeys; k++) {
 		ks_free(p->keys[k].dom);
 		ks_free(p->keys[k].stamp);
 	}
-	for (int t = 0; t < p->nterms; t++)
+	for (int t = 0; t < p->nterms; t++) {
 		ks_free(p->terms[t].cnt);
+		ks_free(p->terms[t].incl);
+		ks_free(p->terms[t].dom_ok);
+	}
 	for (int w = 0; w < p->c->nworkloads; w++) {
 		ks_free(p->ws[w].feeds.v);
 		ks_free(p->ws[w].sym.v);
@@ -762,22 +767,29 @@ static int schedule(struct plc *p, int w)
 	return pick(p, w, nf);
 }
 
-static void bind(struct plc *p, struct pod *pod, int n)
+/* A pod of w runs on n: its requests count there, and it counts in every
+ * term that selects it. */
+static void occupy(struct plc *p, int w, int n)
 {
-	struct workload *wl = &p->c->workloads[pod->workload];
+	const struct workload *wl = &p->c->workloads[w];
 	struct nstate *ns = &p->ns[n];
 
 	KS_ASSERT(n >= 0 && n < p->c->nnodes);
-	pod->node = n;
-	pod->ready = 1;
 	ns->req_cpu += wl->cpu_m;
 	ns->req_mem += wl->memory_mi;
 	ns->nz_cpu += wl->cpu_m ? wl->cpu_m : NONZERO_CPU_M;
 	ns->nz_mem += wl->memory_mi ? wl->memory_mi : NONZERO_MEM_MI;
 	ns->npods++;
 	ns->memo_w = -1;
-	wl->running++;
-	feed(p, pod->workload, n);
+	feed(p, w, n);
+}
+
+static void bind(struct plc *p, struct cluster *c, struct pod *pod, int n)
+{
+	occupy(p, pod->workload, n);
+	pod->node = n;
+	pod->ready = 1;
+	c->workloads[pod->workload].running++;
 }
 
 static struct pod *new_pod(struct cluster *c, int w, int ordinal)
@@ -792,7 +804,9 @@ static struct pod *new_pod(struct cluster *c, int w, int ordinal)
 	return pod;
 }
 
-/* Ready w's terms for its cycles: counts exist, DoNotSchedule minima known. */
+/* Ready w's terms for its cycles: counts exist, DoNotSchedule minima known
+ * (over the domains with a node in the constraint's inclusion, and with
+ * p->up, a node that takes new pods). */
 static void begin_terms(struct plc *p, int w)
 {
 	const struct wstate *s = &p->ws[w];
@@ -812,7 +826,7 @@ static void begin_terms(struct plc *p, int w)
 			continue;
 		t->dom_ok = ks_calloc((size_t)p->keys[t->key].ndom + 1, 1);
 		for (int n = 0; n < p->c->nnodes; n++)
-			if (dom[n] >= 0 && (!t->incl || t->incl[n]))
+			if (dom[n] >= 0 && (!t->incl || t->incl[n]) && (!p->up || p->up[n]))
 				t->dom_ok[dom[n]] = 1;
 		find_min(p, t);
 	}
@@ -829,9 +843,8 @@ static void retire(struct term *t)
 	t->incl = t->dom_ok = NULL;
 }
 
-static void place_workload(struct plc *p, int w)
+static void place_workload(struct plc *p, struct cluster *c, int w)
 {
-	struct cluster *c = p->c;
 	struct workload *wl = &c->workloads[w];
 	const struct wstate *s = &p->ws[w];
 
@@ -847,7 +860,7 @@ static void place_workload(struct plc *p, int w)
 				continue;
 			pod = new_pod(c, w, i++);
 			if (fits(p, w, n))
-				bind(p, pod, n);
+				bind(p, c, pod, n);
 			/* a cycle over the one node its affinity names still
 			 * moves nextStartNodeIndex */
 			p->next = p->next + 1 == c->nnodes ? 0 : p->next + 1;
@@ -858,7 +871,7 @@ static void place_workload(struct plc *p, int w)
 			int n = wl->pin ? wl->pin[i] : schedule(p, w);
 
 			if (n >= 0)
-				bind(p, pod, n);
+				bind(p, c, pod, n);
 		}
 	}
 	wl->npods = c->npods - wl->first_pod;
@@ -887,7 +900,103 @@ void placement_run(struct cluster *c, uint64_t seed)
 	KS_ASSERT(total <= CLUSTER_MAX_PODS);
 	c->pods = ks_calloc((size_t)total + 1, sizeof *c->pods);
 	for (int w = 0; w < c->nworkloads; w++)
-		place_workload(&p, w);
+		place_workload(&p, c, w);
 	teardown(&p);
 	rng_fini(&p.rng);
+}
+
+/* The node for one more pod of a pinned workload: pin[k] for the first k
+ * whose node runs fewer of w's pods than pin entries name it and takes new
+ * pods (spec.nodeName: no filter, no score). */
+static int pinned_slot(const struct cluster *c, const int *pod_node, int w,
+		       const uint8_t *node_ok)
+{
+	const struct workload *wl = &c->workloads[w];
+	int *want = ks_calloc((size_t)c->nnodes, sizeof *want), chosen = -1;
+
+	for (int k = 0; k < wl->replicas; k++)
+		want[wl->pin[k]]++;
+	for (int i = 0; i < c->npods; i++)
+		if (pod_node[i] >= 0 && c->pods[i].workload == w)
+			want[pod_node[i]]--;
+	for (int k = 0; k < wl->replicas && chosen < 0; k++)
+		if (want[wl->pin[k]] > 0 && node_ok[wl->pin[k]])
+			chosen = wl->pin[k];
+	ks_free(want);
+	return chosen;
+}
+
+/* The whole model is rebuilt from pod_node on every call: setup is
+ * O(nodes x topology keys + workloads x affinity and spread selectors x
+ * workloads), counting the running pods O(pods), and the cycle itself
+ * O(nodes). Timeline events are few, so no state is kept between calls.
+ * Terms no cycle of w reads are dropped before counting, so the per-domain
+ * counts held are those of w's own terms and of the terms of workloads
+ * whose (anti-)affinity selects w. Callers pass nonce >= 1: nonce 0 is
+ * placement_run's stream. */
+int placement_schedule_one(const struct cluster *c, const int *pod_node, int w,
+			   const uint8_t *node_ok, uint64_t seed, uint64_t nonce)
+{
+	const struct workload *wl;
+	struct plc p = { .c = c, .up = node_ok };
+	uint8_t *read;
+	const struct wstate *s;
+	int chosen = -1;
+
+	KS_ASSERT(w >= 0 && w < c->nworkloads && pod_node && node_ok);
+	wl = &c->workloads[w];
+	if (c->nnodes == 0)
+		return -1;
+	if (wl->pin && wl->kind == WL_DEPLOYMENT)
+		return pinned_slot(c, pod_node, w, node_ok);
+	setup(&p);
+	/* keep the terms w reads; the rest would only cost counts */
+	s = &p.ws[w];
+	read = ks_calloc((size_t)p.nterms + 1, 1);
+	if (s->anti >= 0)
+		read[s->anti] = 1;
+	if (s->aff >= 0)
+		read[s->aff] = 1;
+	for (int i = 0; i < s->sym.n; i += 2)
+		read[s->sym.v[i]] = 1;
+	for (int i = s->spread; i < s->spread + s->nspread; i++)
+		read[i] = 1;
+	for (int t = 0; t < p.nterms; t++)
+		if (!read[t])
+			retire(&p.terms[t]);
+	ks_free(read);
+	/* every running pod counts, on whichever node it is */
+	for (int i = 0; i < c->npods; i++) {
+		KS_ASSERT(pod_node[i] < c->nnodes && c->pods[i].workload >= 0 &&
+			  c->pods[i].workload < c->nworkloads);
+		if (pod_node[i] >= 0)
+			occupy(&p, c->pods[i].workload, pod_node[i]);
+	}
+	eligible(&p, w);
+	for (int n = 0; n < c->nnodes; n++)
+		p.ok[n] &= node_ok[n] != 0;
+	begin_terms(&p, w);
+	if (wl->kind == WL_DAEMONSET) {
+		/* the first node that passes the controller's filters, lacks
+		 * its pod and has room for it (one without room keeps its pod
+		 * Pending, as placement_run does) */
+		uint8_t *has = ks_calloc((size_t)c->nnodes, 1);
+
+		for (int i = 0; i < c->npods; i++)
+			if (pod_node[i] >= 0 && c->pods[i].workload == w)
+				has[pod_node[i]] = 1;
+		for (int n = 0; n < c->nnodes && chosen < 0; n++)
+			if (p.ok[n] && !has[n] && fits(&p, w, n))
+				chosen = n;
+		ks_free(has);
+	} else {
+		/* the search starts where the scheduler's nextStartNodeIndex
+		 * happens to be: a uniform draw */
+		rng_init(&p.rng, rng_derive(seed, 0, STREAM_PLACEMENT, nonce));
+		p.next = (int)rng_below(&p.rng, (uint32_t)c->nnodes);
+		chosen = schedule(&p, w);
+		rng_fini(&p.rng);
+	}
+	teardown(&p);
+	return chosen;
 }

@@ -625,6 +625,266 @@ static void placement_should_sample_every_zone_on_large_clusters(void)
 	ks_free(zone_of);
 }
 
+/* Where each pod runs now, as placement_run left it (the caller's state
+ * for placement_schedule_one), and every node taking pods. */
+static int *nodes_now(const struct cluster *c)
+{
+	int *pn = ks_calloc((size_t)c->npods + 1, sizeof *pn);
+
+	for (int i = 0; i < c->npods; i++)
+		pn[i] = c->pods[i].node;
+	return pn;
+}
+
+static uint8_t *all_up(const struct cluster *c)
+{
+	uint8_t *ok = ks_calloc((size_t)c->nnodes, 1);
+
+	memset(ok, 1, (size_t)c->nnodes);
+	return ok;
+}
+
+static void placement_should_replace_a_deleted_pod_on_the_node_that_lost_it(void)
+{
+	printf("[seeds 1..5, pods 0..2] ");
+	for (uint64_t seed = 1; seed <= 5; seed++) {
+		struct cluster *c = cluster_of(3, 1);
+		struct workload *w = deploy(c, "web", 3);
+		int *pn;
+		uint8_t *ok;
+
+		w->cpu_m = 100;
+		w->memory_mi = 128;
+		term(&w->anti, AFFINITY_PREFERRED, 100, HOST, NULL);
+		placement_run(c, seed);
+		CU_ASSERT_EQUAL(w->running, 3);
+		pn = nodes_now(c);
+		ok = all_up(c);
+		for (int i = 0; i < 3; i++) {
+			pn[i] = -1;
+			for (uint64_t nonce = 1; nonce <= 4; nonce++)
+				CU_ASSERT_EQUAL(placement_schedule_one(c, pn, 0, ok, seed, nonce),
+						c->pods[i].node);
+			pn[i] = c->pods[i].node;
+		}
+		ks_free(pn);
+		ks_free(ok);
+		cluster_destroy(c);
+	}
+}
+
+static void placement_should_replace_pods_only_on_nodes_taking_pods(void)
+{
+	for (uint64_t seed = 1; seed <= 5; seed++) {
+		struct cluster *c = cluster_of(3, 1);
+		struct workload *w = deploy(c, "web", 3);
+		int *pn, lost, n;
+		uint8_t *ok;
+
+		term(&w->anti, AFFINITY_PREFERRED, 100, HOST, NULL);
+		placement_run(c, seed);
+		pn = nodes_now(c);
+		ok = all_up(c);
+		/* the node went down: its pod is gone and it takes none */
+		lost = pn[1];
+		pn[1] = -1;
+		ok[lost] = 0;
+		for (uint64_t nonce = 1; nonce <= 8; nonce++) {
+			n = placement_schedule_one(c, pn, 0, ok, seed, nonce);
+			CU_ASSERT(n >= 0 && n < 3 && n != lost);
+		}
+		/* no node takes pods: Pending */
+		memset(ok, 0, 3);
+		CU_ASSERT_EQUAL(placement_schedule_one(c, pn, 0, ok, seed, 1), -1);
+		ks_free(pn);
+		ks_free(ok);
+		cluster_destroy(c);
+	}
+}
+
+static void placement_should_leave_a_replacement_pending_under_required_anti_affinity(void)
+{
+	struct cluster *c = cluster_of(3, 1);
+	struct workload *w = deploy(c, "web", 3);
+	int *pn;
+	uint8_t *ok;
+
+	term(&w->anti, AFFINITY_REQUIRED, 0, HOST, NULL);
+	placement_run(c, 1);
+	CU_ASSERT_EQUAL(w->running, 3);
+	pn = nodes_now(c);
+	ok = all_up(c);
+	CU_ASSERT_EQUAL(placement_schedule_one(c, pn, 0, ok, 1, 1), -1);
+	/* one deleted: its node is the only one left */
+	pn[2] = -1;
+	CU_ASSERT_EQUAL(placement_schedule_one(c, pn, 0, ok, 1, 1), c->pods[2].node);
+	ks_free(pn);
+	ks_free(ok);
+	cluster_destroy(c);
+}
+
+/* One 3000m pod of "big" on 4000m nodes: pod_node says where it is now,
+ * whatever c->pods says. */
+static void placement_should_count_capacity_from_current_pod_nodes(void)
+{
+	for (uint64_t seed = 1; seed <= 5; seed++) {
+		struct cluster *c = cluster_of(2, 1);
+		struct workload *w = deploy(c, "big", 1);
+		int *pn, was;
+		uint8_t *ok;
+
+		w->cpu_m = 3000;
+		placement_run(c, seed);
+		was = c->pods[0].node;
+		CU_ASSERT(was == 0 || was == 1);
+		pn = nodes_now(c);
+		ok = all_up(c);
+		CU_ASSERT_EQUAL(placement_schedule_one(c, pn, 0, ok, seed, 1), 1 - was);
+		/* moved: the node c->pods names is free by pod_node's account */
+		pn[0] = 1 - was;
+		for (uint64_t nonce = 1; nonce <= 4; nonce++)
+			CU_ASSERT_EQUAL(placement_schedule_one(c, pn, 0, ok, seed, nonce), was);
+		/* not running at all: either node will do */
+		pn[0] = -1;
+		CU_ASSERT(placement_schedule_one(c, pn, 0, ok, seed, 1) >= 0);
+		/* both taken: Pending */
+		c->nodes[was].max_pods = 1;
+		pn[0] = was;
+		c->nodes[1 - was].allocated_cpu_m = 1500;
+		CU_ASSERT_EQUAL(placement_schedule_one(c, pn, 0, ok, seed, 1), -1);
+		ks_free(pn);
+		ks_free(ok);
+		cluster_destroy(c);
+	}
+}
+
+static void placement_should_recreate_a_daemonset_pod_on_the_node_missing_it(void)
+{
+	struct cluster *c = cluster_of(5, 2);
+	struct workload *agent;
+	int *pn, a;
+	uint8_t *ok;
+
+	taint(&c->nodes[1], "dedicated", "gpu", TAINT_NO_SCHEDULE);
+	deploy(c, "web", 6);
+	agent = daemonset(c, "agent");
+	agent->cpu_m = 100;
+	placement_run(c, 1);
+	a = wl_index(c, "agent");
+	CU_ASSERT_EQUAL(agent->running, 4);
+	pn = nodes_now(c);
+	ok = all_up(c);
+	CU_ASSERT_EQUAL(placement_schedule_one(c, pn, a, ok, 1, 1), -1); /* none missing */
+	/* agent pods on nodes 0, 2, 3, 4: the one on node 3 is gone */
+	CU_ASSERT_EQUAL(pn[agent->first_pod + 2], 3);
+	pn[agent->first_pod + 2] = -1;
+	CU_ASSERT_EQUAL(placement_schedule_one(c, pn, a, ok, 1, 1), 3);
+	CU_ASSERT_EQUAL(placement_schedule_one(c, pn, a, ok, 1, 2), 3);
+	/* node 3 is down too: nothing to re-create */
+	ok[3] = 0;
+	CU_ASSERT_EQUAL(placement_schedule_one(c, pn, a, ok, 1, 1), -1);
+	/* node 0's pod gone as well, but node 0 has no room: it keeps its
+	 * pod Pending and node 3 gets its own */
+	ok[3] = 1;
+	pn[agent->first_pod] = -1;
+	c->nodes[0].allocated_cpu_m = c->nodes[0].cpu_m;
+	CU_ASSERT_EQUAL(placement_schedule_one(c, pn, a, ok, 1, 1), 3);
+	ks_free(pn);
+	ks_free(ok);
+	cluster_destroy(c);
+}
+
+static void placement_should_refill_pinned_nodes_in_pin_order(void)
+{
+	struct cluster *c = cluster_of(3, 1);
+	struct workload *p = deploy(c, "pinned", 3);
+	int *pn;
+	uint8_t *ok;
+
+	p->pin = ks_calloc(3, sizeof *p->pin);
+	p->pin[0] = 2;
+	p->pin[1] = p->pin[2] = 0;
+	placement_run(c, 1);
+	pn = nodes_now(c);
+	ok = all_up(c);
+	CU_ASSERT_EQUAL(placement_schedule_one(c, pn, 0, ok, 1, 1), -1);
+	pn[2] = -1; /* one of node 0's two */
+	CU_ASSERT_EQUAL(placement_schedule_one(c, pn, 0, ok, 1, 1), 0);
+	pn[0] = -1; /* and node 2's: pin order first */
+	CU_ASSERT_EQUAL(placement_schedule_one(c, pn, 0, ok, 1, 1), 2);
+	ok[2] = 0;  /* a node taking no pods is passed over */
+	CU_ASSERT_EQUAL(placement_schedule_one(c, pn, 0, ok, 1, 1), 0);
+	ok[0] = 0;
+	CU_ASSERT_EQUAL(placement_schedule_one(c, pn, 0, ok, 1, 1), -1);
+	ks_free(pn);
+	ks_free(ok);
+	cluster_destroy(c);
+}
+
+/* Three zones of one node, maxSkew 1 by zone, one pod each. Zone z2's node
+ * goes down and its pod is evicted: z2 is no domain while no node of it
+ * takes pods, so the replacement goes to z0 or z1. */
+static void placement_should_leave_domains_without_nodes_taking_pods_out_of_the_skew(void)
+{
+	struct cluster *c = cluster_of(3, 3);
+	struct workload *w = deploy(c, "web", 3);
+	int *pn, seen[3] = { 0 };
+	uint8_t *ok;
+
+	spread(w, 1, ZONE, SPREAD_DO_NOT_SCHEDULE);
+	placement_run(c, 1);
+	CU_ASSERT_EQUAL(w->running, 3);
+	pn = nodes_now(c);
+	ok = all_up(c);
+	for (int i = 0; i < 3; i++)
+		if (pn[i] == 2)
+			pn[i] = -1;
+	ok[2] = 0;
+	for (uint64_t nonce = 1; nonce <= 16; nonce++) {
+		int n = placement_schedule_one(c, pn, 0, ok, 1, nonce);
+
+		CU_ASSERT(n == 0 || n == 1);
+		if (n >= 0)
+			seen[n]++;
+	}
+	CU_ASSERT(seen[0] > 0 && seen[1] > 0);
+	/* z2 back: it holds the minimum, so it takes the replacement */
+	ok[2] = 1;
+	CU_ASSERT_EQUAL(placement_schedule_one(c, pn, 0, ok, 1, 1), 2);
+	ks_free(pn);
+	ks_free(ok);
+	cluster_destroy(c);
+}
+
+/* Two identical nodes with one pod each: the third pod ties. */
+static void placement_should_repeat_per_nonce_and_vary_ties_across_nonces(void)
+{
+	struct cluster *c = cluster_of(2, 1);
+	int *pn, seen[2] = { 0 };
+	uint8_t *ok;
+
+	deploy(c, "web", 2);
+	placement_run(c, 5);
+	CU_ASSERT_NOT_EQUAL(c->pods[0].node, c->pods[1].node);
+	pn = nodes_now(c);
+	ok = all_up(c);
+	for (uint64_t nonce = 1; nonce <= 16; nonce++) {
+		int n = placement_schedule_one(c, pn, 0, ok, 5, nonce);
+
+		CU_ASSERT(n == 0 || n == 1);
+		CU_ASSERT_EQUAL(placement_schedule_one(c, pn, 0, ok, 5, nonce), n);
+		if (n >= 0)
+			seen[n]++;
+	}
+	CU_ASSERT(seen[0] > 0 && seen[1] > 0);
+	/* the run's own layout is not disturbed */
+	CU_ASSERT_EQUAL(c->pods[0].node, pn[0]);
+	CU_ASSERT_EQUAL(c->pods[1].node, pn[1]);
+	ks_free(pn);
+	ks_free(ok);
+	cluster_destroy(c);
+}
+
 CU_ErrorCode suite_placement(void)
 {
 	static const struct test_case cases[] = {
@@ -658,6 +918,22 @@ CU_ErrorCode suite_placement(void)
 		  placement_should_rotate_the_sampled_window_on_large_clusters },
 		{ "placement_should_sample_every_zone_on_large_clusters",
 		  placement_should_sample_every_zone_on_large_clusters },
+		{ "placement_should_replace_a_deleted_pod_on_the_node_that_lost_it",
+		  placement_should_replace_a_deleted_pod_on_the_node_that_lost_it },
+		{ "placement_should_replace_pods_only_on_nodes_taking_pods",
+		  placement_should_replace_pods_only_on_nodes_taking_pods },
+		{ "placement_should_leave_a_replacement_pending_under_required_anti_affinity",
+		  placement_should_leave_a_replacement_pending_under_required_anti_affinity },
+		{ "placement_should_count_capacity_from_current_pod_nodes",
+		  placement_should_count_capacity_from_current_pod_nodes },
+		{ "placement_should_recreate_a_daemonset_pod_on_the_node_missing_it",
+		  placement_should_recreate_a_daemonset_pod_on_the_node_missing_it },
+		{ "placement_should_refill_pinned_nodes_in_pin_order",
+		  placement_should_refill_pinned_nodes_in_pin_order },
+		{ "placement_should_leave_domains_without_nodes_taking_pods_out_of_the_skew",
+		  placement_should_leave_domains_without_nodes_taking_pods_out_of_the_skew },
+		{ "placement_should_repeat_per_nonce_and_vary_ties_across_nonces",
+		  placement_should_repeat_per_nonce_and_vary_ties_across_nonces },
 		{ NULL, NULL },
 	};
 	return tests_add("placement", cases);
