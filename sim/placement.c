@@ -54,7 +54,21 @@
  * terms its pods count in, so binding a pod is a few increments and a cycle
  * is O(nodes examined). Default spreading counts the workload's own pods
  * only: the ReplicaSet selector helper.DefaultSelector uses carries
- * pod-template-hash. */
+ * pod-template-hash.
+ *
+ * During a run (placement_schedule_one) the same machinery is rebuilt from
+ * the caller's pod -> node state for each pod created (replacement,
+ * scale-up, rollout): every running pod counts, wherever it runs (a down
+ * node's pods too, until the caller drops them); nodes that take no new pods
+ * fail every filter, and a DoNotSchedule constraint's minimum is taken over
+ * the domains holding a node that does take them (upstream's nodeTaintsPolicy Ignore would
+ * still count a cordoned or NotReady node's domain, whose zero can then
+ * block every other domain). The search starts at a node drawn from the
+ * call's stream, standing for wherever nextStartNodeIndex happens to be. A
+ * DaemonSet's pod goes to the first node (by index) that passes its filters
+ * and has room but runs none of its pods; a pinned workload's to pin[k], the
+ * first k whose node takes pods and runs fewer of them than pin names it
+ * (unfiltered, as in placement_run; -1 once every pin is running). */
 #include "ktsim/placement.h"
 
 #include <limits.h>
