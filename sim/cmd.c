@@ -56,6 +56,7 @@ int cmd_parse(const char *verb, int argc, char **argv, unsigned allow, const cha
 	      struct cmd_opts *o)
 {
 	memset(o, 0, sizeof *o);
+	o->replications = 1;
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i], *v;
 
@@ -89,6 +90,16 @@ int cmd_parse(const char *verb, int argc, char **argv, unsigned allow, const cha
 			if (o->nvary == CMD_MAX_VARY)
 				return cmd_usage_error(verb, "more than %d --vary options", CMD_MAX_VARY);
 			o->vary[o->nvary++] = v;
+		} else if ((allow & CMD_REPS) && is_opt(a, "--replications")) {
+			char *end;
+			long r;
+
+			if ((v = opt_value(verb, argc, argv, &i, a, "--replications")) == NULL)
+				return 2;
+			r = strtol(v, &end, 10);
+			if (end == v || *end || r < 1 || r > 100000)
+				return cmd_usage_error(verb, "--replications expects 1 to 100000, got '%s'", v);
+			o->replications = (int)r;
 		} else if ((allow & CMD_QUIET) && (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0)) {
 			o->quiet = 1;
 		} else if (a[0] == '-' && a[1] != '\0') {
@@ -154,35 +165,67 @@ static int tick(void *ctx, double now_s, double end_s)
 }
 
 int cmd_simulate(const char *verb, const struct cluster *c, const char *dir, const char *label,
-		 struct sim **out)
+		 int replications, struct cmd_result *out)
 {
-	struct progress prog = { .t0 = wall(), .tty = isatty(2), .label = label };
+	struct progress prog = { .t0 = wall(), .tty = isatty(2) };
 	struct sigaction sa;
-	struct sim *s;
 	struct err e;
-	int stopped;
+	char lab[300];
 
-	*out = NULL;
+	memset(out, 0, sizeof *out);
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = on_signal;
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
-	s = sim_create(c, c->seed, 0);
-	stopped = sim_run(s, tick, &prog);
-	if (prog.shown)
-		fprintf(stderr, "\r%*s\r", 100, "");
-	if (stopped) {
-		fprintf(stderr, "ktsim %s: interrupted; no results written for this run\n", verb);
+	for (int r = 0; r < replications; r++) {
+		struct sim *s = sim_create(c, c->seed, (uint32_t)r);
+		struct metrics m;
+		int stopped;
+
+		if (replications > 1)
+			snprintf(lab, sizeof lab, "%s%sreplication %d/%d", label ? label : "", label ? " " : "",
+				 r + 1, replications);
+		else
+			snprintf(lab, sizeof lab, "%s", label ? label : "");
+		prog.label = lab[0] ? lab : NULL;
+		stopped = sim_run(s, tick, &prog);
+		if (prog.shown)
+			fprintf(stderr, "\r%*s\r", 100, "");
+		if (stopped) {
+			fprintf(stderr, "ktsim %s: interrupted; no results written for this run\n", verb);
+			sim_destroy(s);
+			cmd_result_fini(out);
+			return got_signal == SIGTERM ? 143 : 130;
+		}
+		sim_take_metrics(s, &m);
 		sim_destroy(s);
-		return got_signal == SIGTERM ? 143 : 130;
+		if (replications > 1) {
+			if (r == 0)
+				results_reps_init(&out->reps, &m);
+			results_reps_add(&out->reps, &m);
+			out->has_reps = 1;
+		}
+		if (r == 0) {
+			out->m = m;
+		} else {
+			metrics_merge(&out->m, &m);
+			metrics_fini(&m);
+		}
 	}
 	err_init(&e);
-	if (results_write(dir, c, sim_metrics(s), c->seed, 0, &e) < 0) {
+	if (results_write(dir, c, &out->m, out->has_reps ? &out->reps : NULL, c->seed, &e) < 0) {
 		fprintf(stderr, "ktsim %s: ", verb);
 		err_print(stderr, &e);
-		sim_destroy(s);
+		cmd_result_fini(out);
 		return 1;
 	}
-	*out = s;
 	return 0;
+}
+
+void cmd_result_fini(struct cmd_result *r)
+{
+	metrics_fini(&r->m);
+	if (r->has_reps)
+		results_reps_fini(&r->reps);
+	memset(r, 0, sizeof *r);
 }

@@ -35,6 +35,7 @@ static const char HELP[] =
 	"                     comparison.json, comparison.csv and one run per variant\n"
 	"  --seed N           random seed for every variant\n"
 	"  --set KEY=VALUE    override a scenario value in every variant\n"
+	"  --replications R   run each variant R times and merge\n"
 	"  -q, --quiet        no table\n"
 	"  -h, --help         show this help\n"
 	"\n"
@@ -309,7 +310,7 @@ int cmd_compare(int argc, char **argv)
 	cJSON *root = NULL, *vars, *arr;
 	int rc, nvar = 1, nax = 0;
 
-	rc = cmd_parse("compare", argc, argv, CMD_OUT | CMD_SEED | CMD_SET | CMD_QUIET | CMD_VARY,
+	rc = cmd_parse("compare", argc, argv, CMD_OUT | CMD_SEED | CMD_SET | CMD_QUIET | CMD_VARY | CMD_REPS,
 		       HELP, &o);
 	if (rc || o.help)
 		return rc;
@@ -333,7 +334,7 @@ int cmd_compare(int argc, char **argv)
 		const char *sets[CMD_MAX_SETS + CMD_MAX_VARY];
 		char *assign[CMD_MAX_VARY], label[256] = "", dirname[300], dir[4400];
 		struct cluster *c;
-		struct sim *s;
+		struct cmd_result res;
 		struct err e;
 		cJSON *row, *settings;
 		int k = v, nsets = 0;
@@ -394,7 +395,7 @@ int cmd_compare(int argc, char **argv)
 				snprintf(outdir, sizeof outdir, "out/%s-compare", c->name);
 		}
 		snprintf(dir, sizeof dir, "%s/%s", outdir, dirname);
-		rc = cmd_simulate("compare", c, dir, label, &s);
+		rc = cmd_simulate("compare", c, dir, label, o.replications, &res);
 		if (rc != 0) {
 			cluster_destroy(c);
 			cJSON_Delete(row);
@@ -406,9 +407,9 @@ int cmd_compare(int argc, char **argv)
 		cJSON_AddStringToObject(row, "label", label);
 		cJSON_AddItemToObject(row, "settings", settings);
 		cJSON_AddStringToObject(row, "dir", dirname);
-		cJSON_AddItemToObject(row, "services", services_row(c, sim_metrics(s)));
+		cJSON_AddItemToObject(row, "services", services_row(c, &res.m));
 		cJSON_AddItemToArray(vars, row);
-		sim_destroy(s);
+		cmd_result_fini(&res);
 		cluster_destroy(c);
 	}
 	cJSON_AddItemToObject(root, "variants", vars);

@@ -8,13 +8,14 @@
 #include <stdint.h>
 
 #include "ktsim/cluster.h"
+#include "ktsim/results.h"
 #include "ktsim/sim.h"
 
 #define KTSIM_VERSION "0.1.0"
 #define CMD_MAX_SETS 256
 
 /* Options common to the verbs; which ones a verb accepts is its `allow`. */
-enum { CMD_OUT = 1, CMD_SEED = 2, CMD_SET = 4, CMD_QUIET = 8, CMD_VARY = 16 };
+enum { CMD_OUT = 1, CMD_SEED = 2, CMD_SET = 4, CMD_QUIET = 8, CMD_VARY = 16, CMD_REPS = 32 };
 #define CMD_MAX_VARY 16
 
 struct cmd_opts {
@@ -26,6 +27,7 @@ struct cmd_opts {
 	int nsets;
 	const char *vary[CMD_MAX_VARY]; /* --vary KEY=V1,V2,... */
 	int nvary;
+	int replications;             /* --replications R (default 1) */
 	int help;                     /* --help was given (help printed) */
 };
 
@@ -40,12 +42,23 @@ int cmd_usage_error(const char *verb, const char *fmt, ...) __attribute__((forma
 /* Turn --seed N into the assignment "seed=N" (stored in buf) appended to
  * o->sets, so placement and the run both follow it. */
 void cmd_seed_set(struct cmd_opts *o, char *buf, size_t n);
-/* Simulate the loaded cluster c with its seed, showing progress labelled
- * `label` (or none), and write its results to dir. Returns 0 with *out the
- * finished sim (the caller destroys it), 1 when writing failed, 130/143 when
- * interrupted by SIGINT/SIGTERM; messages go to stderr prefixed by verb. */
+/* What cmd_simulate leaves: the merged measurements and, with several
+ * replications, each figure's values for confidence intervals. */
+struct cmd_result {
+	struct metrics m;
+	struct results_reps reps;
+	int has_reps;
+};
+
+/* Simulate the loaded cluster c with its seed, `replications` times
+ * (replication numbers 0..R-1 derive the streams), showing progress
+ * labelled `label` (or none), merge the runs and write the results to dir.
+ * Returns 0 with *out filled (the caller cmd_result_fini's it), 1 when
+ * writing failed, 130/143 when interrupted; messages go to stderr prefixed
+ * by verb. */
 int cmd_simulate(const char *verb, const struct cluster *c, const char *dir, const char *label,
-		 struct sim **out);
+		 int replications, struct cmd_result *out);
+void cmd_result_fini(struct cmd_result *r);
 
 /* ktsim run SCENARIO [options] */
 int cmd_run(int argc, char **argv);

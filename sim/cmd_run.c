@@ -8,7 +8,7 @@
 #include "ktsim/sim.h"
 
 static const char HELP[] =
-	"usage: ktsim run SCENARIO [-o DIR] [--seed N] [--set KEY=VALUE]... [-q]\n"
+	"usage: ktsim run SCENARIO [-o DIR] [--seed N] [--set KEY=VALUE]... [--replications R] [-q]\n"
 	"\n"
 	"Simulate SCENARIO and write DIR/results.json, DIR/pods.csv and DIR/nodes.csv;\n"
 	"print a summary table (per-pod share against the expected share, hops,\n"
@@ -20,6 +20,9 @@ static const char HELP[] =
 	"                     e.g. --set services[0].externalTrafficPolicy=Local\n"
 	"                          --set clients[0].arrival.rate_per_s=5000\n"
 	"                     VALUE is JSON when it parses as JSON, else a string\n"
+	"  --replications R   R independent replications (streams from the seed and\n"
+	"                     the replication number), merged, with 95%% confidence\n"
+	"                     intervals (Student t) of every headline figure\n"
 	"  -q, --quiet        no summary table\n"
 	"  -h, --help         show this help\n"
 	"\n"
@@ -30,12 +33,12 @@ int cmd_run(int argc, char **argv)
 {
 	struct cmd_opts o;
 	struct cluster *c;
-	struct sim *s;
+	struct cmd_result res;
 	struct err e;
 	char outdir[4096], seedset[64];
 	int rc;
 
-	rc = cmd_parse("run", argc, argv, CMD_OUT | CMD_SEED | CMD_SET | CMD_QUIET, HELP, &o);
+	rc = cmd_parse("run", argc, argv, CMD_OUT | CMD_SEED | CMD_SET | CMD_QUIET | CMD_REPS, HELP, &o);
 	if (rc || o.help)
 		return rc;
 	err_init(&e);
@@ -49,12 +52,14 @@ int cmd_run(int argc, char **argv)
 		snprintf(outdir, sizeof outdir, "out/%s", c->name);
 	else
 		snprintf(outdir, sizeof outdir, "%s", o.out);
-	rc = cmd_simulate("run", c, outdir, NULL, &s);
+	rc = cmd_simulate("run", c, outdir, NULL, o.replications, &res);
 	if (rc == 0 && !o.quiet) {
-		results_print_summary(stdout, c, sim_metrics(s), c->seed);
-		printf("\nresults: %s/results.json (pods.csv, nodes.csv)\n", outdir);
+		results_print_summary(stdout, c, &res.m, res.has_reps ? &res.reps : NULL, c->seed);
+		printf("\nresults: %s/results.json (pods.csv, nodes.csv%s)\n", outdir,
+		       c->ntimeline ? ", timeseries.csv" : "");
 	}
-	sim_destroy(s); /* NULL when the run failed */
+	if (rc == 0)
+		cmd_result_fini(&res);
 	cluster_destroy(c);
 	return rc;
 }

@@ -4,6 +4,7 @@
 #include <math.h>
 #include <stdlib.h>
 
+#include "ktsim/err.h"
 #include "ktsim/mem.h"
 
 void metrics_init(struct metrics *m, int nsvc, const int *neps, int nnodes, int npods)
@@ -11,6 +12,7 @@ void metrics_init(struct metrics *m, int nsvc, const int *neps, int nnodes, int 
 	m->nsvc = nsvc;
 	m->nnodes = nnodes;
 	m->npods = npods;
+	m->replications = 1;
 	m->svc = ks_calloc((size_t)nsvc, sizeof *m->svc);
 	for (int s = 0; s < nsvc; s++) {
 		struct svc_stats *ss = &m->svc[s];
@@ -110,4 +112,78 @@ void metrics_skew(const double *x, int n, struct skew *out)
 	out->gini = 2 * g / (n * sum) - (double)(n + 1) / n;
 	if (out->gini < 0)
 		out->gini = 0;
+}
+
+void metrics_merge(struct metrics *dst, const struct metrics *src)
+{
+	double a = dst->replications, b = src->replications;
+
+	KS_ASSERT(dst->nsvc == src->nsvc && dst->nnodes == src->nnodes && dst->npods == src->npods);
+	for (int s = 0; s < dst->nsvc; s++) {
+		struct svc_stats *d = &dst->svc[s];
+		const struct svc_stats *x = &src->svc[s];
+
+		d->offered += x->offered;
+		d->completed += x->completed;
+		d->dropped += x->dropped;
+		d->in_flight += x->in_flight;
+		for (int r = 0; r < DROP_NREASONS; r++)
+			d->drops[r] += x->drops[r];
+		d->routed += x->routed;
+		d->hops2 += x->hops2;
+		d->snat += x->snat;
+		d->cross_zone += x->cross_zone;
+		d->requests += x->requests;
+		d->req_completed += x->req_completed;
+		d->req_refused += x->req_refused;
+		d->waited += x->waited;
+		d->bytes += x->bytes;
+		d->cross_zone_bytes += x->cross_zone_bytes;
+		d->affinity_hits += x->affinity_hits;
+		d->affinity_misses += x->affinity_misses;
+		welford_merge(&d->latency, &x->latency);
+		welford_merge(&d->wait, &x->wait);
+		histo_merge(&d->latency_ms, &x->latency_ms);
+		for (int i = 0; i < d->neps; i++) {
+			struct ep_stats *e = &d->eps[i];
+			const struct ep_stats *f = &x->eps[i];
+
+			e->ever |= f->ever;
+			e->flows += f->flows;
+			e->completed += f->completed;
+			e->dropped += f->dropped;
+			e->requests += f->requests;
+			e->req_completed += f->req_completed;
+			e->bytes += f->bytes;
+			welford_merge(&e->latency, &f->latency);
+			histo_merge(&e->latency_ms, &f->latency_ms);
+		}
+		for (int n = 0; n < dst->nnodes; n++) {
+			struct node_stats *e = &d->nodes[n];
+			const struct node_stats *f = &x->nodes[n];
+
+			e->lb_flows += f->lb_flows;
+			e->forwarded_out += f->forwarded_out;
+			e->snat_flows += f->snat_flows;
+			e->dropped += f->dropped;
+			e->completed += f->completed;
+			e->bytes += f->bytes;
+		}
+	}
+	for (int n = 0; n < dst->nnodes; n++) {
+		if (src->peak_conntrack[n] > dst->peak_conntrack[n])
+			dst->peak_conntrack[n] = src->peak_conntrack[n];
+		if (src->peak_snat_ports[n] > dst->peak_snat_ports[n])
+			dst->peak_snat_ports[n] = src->peak_snat_ports[n];
+	}
+	for (int p = 0; p < dst->npods; p++) {
+		dst->utilization[p] = (a * dst->utilization[p] + b * src->utilization[p]) / (a + b);
+		dst->queue_mean[p] = (a * dst->queue_mean[p] + b * src->queue_mean[p]) / (a + b);
+	}
+	for (int i = 0; i < dst->ntimeline && src->timeline_drops; i++)
+		dst->timeline_drops[i] += src->timeline_drops[i];
+	dst->events += src->events;
+	dst->wall_s += src->wall_s;
+	dst->measured_s += src->measured_s;
+	dst->replications += src->replications;
 }

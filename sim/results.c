@@ -17,6 +17,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <cjson/cJSON.h>
+#include <gsl/gsl_cdf.h>
 
 #include "ktsim/mem.h"
 
@@ -83,6 +84,54 @@ static int local_pods(const struct cluster *c, const struct metrics *m, int s, i
 	for (int i = 0; i < c->services[s].neps; i++)
 		k += m->svc[s].eps[i].ever && m->pod_node[c->services[s].eps[i]] == n;
 	return k;
+}
+
+void results_reps_init(struct results_reps *r, const struct metrics *m)
+{
+	r->nsvc = m->nsvc;
+	r->fig = ks_calloc((size_t)m->nsvc * REP_NFIG + 1, sizeof *r->fig);
+	r->share = ks_calloc((size_t)m->nsvc + 1, sizeof *r->share);
+	for (int s = 0; s < m->nsvc; s++)
+		r->share[s] = ks_calloc((size_t)m->svc[s].neps + 1, sizeof **r->share);
+}
+
+void results_reps_add(struct results_reps *r, const struct metrics *m)
+{
+	for (int s = 0; s < m->nsvc; s++) {
+		const struct svc_stats *ss = &m->svc[s];
+		struct welford *f = &r->fig[s * REP_NFIG];
+		struct svc_summary sum;
+
+		results_summarize(m, s, &sum);
+		welford_add(&f[REP_DROP], sum.drop_fraction);
+		welford_add(&f[REP_MAX_OVER_MEAN], sum.skew.max_over_mean);
+		welford_add(&f[REP_JAIN], sum.skew.jain);
+		welford_add(&f[REP_GINI], sum.skew.gini);
+		welford_add(&f[REP_SNAT], sum.snat_fraction);
+		welford_add(&f[REP_SECOND_HOP], sum.second_hop_fraction);
+		welford_add(&f[REP_CROSS_ZONE], sum.cross_zone_fraction);
+		welford_add(&f[REP_MEAN_MS], sum.mean_ms);
+		welford_add(&f[REP_P99_MS], sum.p99_ms);
+		for (int i = 0; i < ss->neps; i++)
+			welford_add(&r->share[s][i], ratio(ss->eps[i].flows, ss->routed));
+	}
+}
+
+void results_reps_fini(struct results_reps *r)
+{
+	for (int s = 0; s < r->nsvc; s++)
+		ks_free(r->share[s]);
+	ks_free(r->share);
+	ks_free(r->fig);
+	r->fig = NULL;
+	r->share = NULL;
+}
+
+double results_ci95(const struct welford *w)
+{
+	if (w->n < 2)
+		return 0;
+	return gsl_cdf_tdist_Pinv(0.975, (double)w->n - 1) * sqrt(welford_var(w) / (double)w->n);
 }
 
 /* mkdir -p */
@@ -157,7 +206,8 @@ static cJSON *num(cJSON *obj, const char *key, double v)
 	return cJSON_AddNumberToObject(obj, key, isfinite(v) ? v : 0);
 }
 
-static cJSON *service_json(const struct cluster *c, const struct metrics *m, int s)
+static cJSON *service_json(const struct cluster *c, const struct metrics *m,
+			   const struct results_reps *reps, int s)
 {
 	const struct service *svc = &c->services[s];
 	const struct svc_stats *ss = &m->svc[s];
@@ -221,6 +271,20 @@ static cJSON *service_json(const struct cluster *c, const struct metrics *m, int
 	num(l, "p99", sum.p99_ms);
 	num(l, "p999", sum.p999_ms);
 	num(l, "max", sum.max_ms);
+	if (reps) {
+		static const char *const names[REP_NFIG] = { "drop_fraction", "max_over_mean", "jain",
+			"gini", "snat_fraction", "second_hop_fraction", "cross_zone_fraction",
+			"latency_mean_ms", "latency_p99_ms" };
+		cJSON *ci = cJSON_AddObjectToObject(o, "ci95");
+
+		for (int k = 0; k < REP_NFIG; k++) {
+			const struct welford *w = &reps->fig[s * REP_NFIG + k];
+			cJSON *x = cJSON_AddObjectToObject(ci, names[k]);
+
+			num(x, "mean", w->mean);
+			num(x, "half_width", results_ci95(w));
+		}
+	}
 	sk = cJSON_AddObjectToObject(o, "skew");
 	num(sk, "pods", sum.skew.pods);
 	num(sk, "max_share", sum.skew.max_share);
@@ -245,6 +309,8 @@ static cJSON *service_json(const struct cluster *c, const struct metrics *m, int
 		num(po, "flows", (double)es->flows);
 		num(po, "share", ratio(es->flows, ss->routed));
 		num(po, "expected_share", ss->expected_share[i]);
+		if (reps)
+			num(po, "share_ci95", results_ci95(&reps->share[s][i]));
 		num(po, "completed", (double)es->completed);
 		num(po, "dropped", (double)es->dropped);
 		num(po, "utilization", m->utilization[svc->eps[i]]);
@@ -333,8 +399,8 @@ static const char *event_target(const struct cluster *c, const struct tl_event *
 	}
 }
 
-static char *results_json(const struct cluster *c, const struct metrics *m, uint64_t seed,
-			  uint32_t replication)
+static char *results_json(const struct cluster *c, const struct metrics *m,
+			  const struct results_reps *reps, uint64_t seed)
 {
 	cJSON *root = cJSON_CreateObject(), *sc, *sim, *arr;
 	char *text;
@@ -343,7 +409,8 @@ static char *results_json(const struct cluster *c, const struct metrics *m, uint
 	cJSON_AddStringToObject(sc, "name", c->name);
 	cJSON_AddStringToObject(sc, "description", c->description);
 	num(root, "seed", (double)seed);
-	num(root, "replication", replication);
+	num(root, "replication", 0);
+	num(root, "replications", m->replications);
 	sim = cJSON_AddObjectToObject(root, "sim");
 	num(sim, "duration_s", c->duration_s);
 	num(sim, "warmup_s", c->warmup_s);
@@ -353,7 +420,7 @@ static char *results_json(const struct cluster *c, const struct metrics *m, uint
 	num(sim, "peak_rss_mb", peak_rss_mb());
 	arr = cJSON_AddArrayToObject(root, "services");
 	for (int s = 0; s < c->nservices; s++)
-		cJSON_AddItemToArray(arr, service_json(c, m, s));
+		cJSON_AddItemToArray(arr, service_json(c, m, reps, s));
 	if (c->ntimeline) {
 		arr = cJSON_AddArrayToObject(root, "timeline");
 		for (int i = 0; i < c->ntimeline; i++) {
@@ -458,7 +525,7 @@ static void nodes_csv(struct buf *b, const struct cluster *c, const struct metri
 }
 
 int results_write(const char *dir, const struct cluster *c, const struct metrics *m,
-		  uint64_t seed, uint32_t replication, struct err *e)
+		  const struct results_reps *reps, uint64_t seed, struct err *e)
 {
 	struct buf b = { 0 };
 	char *json;
@@ -478,7 +545,7 @@ int results_write(const char *dir, const struct cluster *c, const struct metrics
 	if (rc == 0 && m->timeseries)
 		rc = write_atomic(dir, "timeseries.csv", m->timeseries, m->timeseries_len, e);
 	/* results.json last: its presence means the run's files are complete. */
-	json = results_json(c, m, seed, replication);
+	json = results_json(c, m, reps, seed);
 	if (rc == 0) {
 		size_t n = strlen(json);
 
@@ -520,7 +587,7 @@ static int name_width(int w, const char *s)
 }
 
 void results_print_summary(FILE *f, const struct cluster *c, const struct metrics *m,
-			   uint64_t seed)
+			   const struct results_reps *reps, uint64_t seed)
 {
 	int utf8 = want_utf8();
 
@@ -588,8 +655,19 @@ void results_print_summary(FILE *f, const struct cluster *c, const struct metric
 				ss->bytes / 1e9, ss->cross_zone_bytes / 1e9,
 				ss->cross_zone_bytes / 1e9 * c->latency.cross_zone_cost_per_gb,
 				c->latency.cross_zone_cost_per_gb);
-		fprintf(f, "  skew     max/mean %.3f  cv %.3f  jain %.3f  gini %.3f  over %d pods\n\n",
+		fprintf(f, "  skew     max/mean %.3f  cv %.3f  jain %.3f  gini %.3f  over %d pods\n",
 			sum.skew.max_over_mean, sum.skew.cv, sum.skew.jain, sum.skew.gini, sum.skew.pods);
+		if (reps) {
+			const struct welford *w = &reps->fig[s * REP_NFIG];
+
+			fprintf(f, "  95%% CI   over %d replications: max/mean %.3f ± %.3f  dropped %.2f%% ± %.2f  "
+				"SNAT %.1f%% ± %.1f  p99 %.3g ± %.2g ms\n", m->replications,
+				w[REP_MAX_OVER_MEAN].mean, results_ci95(&w[REP_MAX_OVER_MEAN]),
+				100 * w[REP_DROP].mean, 100 * results_ci95(&w[REP_DROP]),
+				100 * w[REP_SNAT].mean, 100 * results_ci95(&w[REP_SNAT]),
+				w[REP_P99_MS].mean, results_ci95(&w[REP_P99_MS]));
+		}
+		fputc('\n', f);
 		for (int i = 0; i < ss->neps; i++) {
 			const struct pod *p = &c->pods[svc->eps[i]];
 
@@ -603,8 +681,8 @@ void results_print_summary(FILE *f, const struct cluster *c, const struct metric
 		/* With keep-alive connections the request share is a column too. */
 		int keep = ss->requests != ss->routed;
 
-		fprintf(f, "  %-*s  %-*s  %7s  %8s  %s%5s\n", pw, "POD", nw, "NODE", "SHARE", "EXPECTED",
-			keep ? "REQ SHARE  " : "", "UTIL");
+		fprintf(f, "  %-*s  %-*s  %7s  %8s  %s%s%5s\n", pw, "POD", nw, "NODE", "SHARE", "EXPECTED",
+			reps ? "95% CI    " : "", keep ? "REQ SHARE  " : "", "UTIL");
 		for (int i = 0; i < ss->neps; i++) {
 			const struct pod *p = &c->pods[svc->eps[i]];
 			double sh = ratio(ss->eps[i].flows, ss->routed);
@@ -613,6 +691,8 @@ void results_print_summary(FILE *f, const struct cluster *c, const struct metric
 				continue;
 			fprintf(f, "  %-*s  %-*s  %6.2f%%  %7.2f%%  ", pw, p->name, nw,
 				c->nodes[m->pod_node[svc->eps[i]]].name, 100 * sh, 100 * ss->expected_share[i]);
+			if (reps)
+				fprintf(f, "± %5.2f%%  ", 100 * results_ci95(&reps->share[s][i]));
 			if (keep)
 				fprintf(f, "%8.2f%%  ", 100 * ratio(ss->eps[i].requests, ss->requests));
 			fprintf(f, "%4.0f%%  ", 100 * m->utilization[svc->eps[i]]);

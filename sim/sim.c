@@ -13,6 +13,7 @@
 #include "ktsim/sim.h"
 
 #include <math.h>
+#include <string.h>
 #include <time.h>
 
 #include "ktsim/affinity.h"
@@ -621,6 +622,12 @@ int sim_run(struct sim *s, sim_tick_fn tick, void *ctx)
 		sim_check_balance(&s->m.svc[i]);
 	}
 	return stopped;
+}
+
+void sim_take_metrics(struct sim *s, struct metrics *out)
+{
+	*out = s->m;
+	memset(&s->m, 0, sizeof s->m);
 }
 
 const struct metrics *sim_metrics(const struct sim *s)

@@ -48,6 +48,16 @@ cmp -s "$tmp/a.j" "$tmp/b.j" && ok || no "same seed gives different results.json
 cmp -s "$tmp/a/pods.csv" "$tmp/b/pods.csv" && ok || no "same seed gives different pods.csv"
 expect_rc 0 "other seed" "$bin" run scenarios/local-50-25-25.json -o "$tmp/c" --set duration_s=30 --seed 2 -q
 cmp -s "$tmp/a/pods.csv" "$tmp/c/pods.csv" && no "another seed gives identical pods.csv" || ok
+# Replications: merged, with 95% intervals.
+expect_rc 0 "replications" "$bin" run scenarios/local-50-25-25.json -o "$tmp/rep" --set duration_s=20 --replications 3 -q
+python3 - "$tmp/rep/results.json" <<'PY' && ok || no "replications in results.json"
+import json, sys
+r = json.load(open(sys.argv[1]))
+assert r["replications"] == 3
+s = r["services"][0]
+assert s["ci95"]["max_over_mean"]["half_width"] > 0 and "share_ci95" in s["pods"][0]
+PY
+expect_rc 2 "bad replications" "$bin" run scenarios/local-50-25-25.json --replications 0
 # --set is validated like the file.
 expect_rc 2 "--set bad enum" "$bin" check scenarios/local-50-25-25.json --set services[0].externalTrafficPolicy=local
 grep -q 'services\[0\].externalTrafficPolicy: expected "Cluster" or "Local", got "local"' "$tmp/err" || no "--set enum message"

@@ -346,7 +346,7 @@ static char *results_text(const char *scenario, const char *const *sets, int nse
 
 	err_init(&e);
 	CU_ASSERT_FATAL(run_scenario(&r, scenario, sets, nsets) == 0);
-	CU_ASSERT_FATAL(results_write(dir, r.c, r.m, r.c->seed, 0, &e) == 0);
+	CU_ASSERT_FATAL(results_write(dir, r.c, r.m, NULL, r.c->seed, &e) == 0);
 	run_free(&r);
 	snprintf(path, sizeof path, "%s/results.json", dir);
 	t = slurp_without_timing(path);
@@ -370,6 +370,48 @@ static void seeds_should_be_byte_identical_for_the_same_seed(void)
 	free(c);
 }
 
+/* Replications merge exactly: counts add up, the merged latency histogram
+ * holds every sample, and the 95% interval of the share covers theory. */
+static void seeds_should_merge_replications_exactly(void)
+{
+	struct run r[3];
+	struct metrics total;
+	struct results_reps reps;
+	uint64_t offered = 0, hist = 0;
+	const char *sets[] = { "duration_s=40" };
+
+	for (int k = 0; k < 3; k++) {
+		struct err e;
+
+		err_init(&e);
+		CU_ASSERT_FATAL(scenario_load(&r[k].c, "../scenarios/local-50-25-25.json", sets, 1, &e) == 0);
+		r[k].s = sim_create(r[k].c, r[k].c->seed, (uint32_t)k);
+		sim_run(r[k].s, NULL, NULL);
+		r[k].m = sim_metrics(r[k].s);
+		offered += r[k].m->svc[0].offered;
+		hist += r[k].m->svc[0].latency_ms.n;
+	}
+	CU_ASSERT(r[0].m->svc[0].offered != r[1].m->svc[0].offered); /* independent streams */
+	sim_take_metrics(r[0].s, &total);
+	results_reps_init(&reps, &total);
+	results_reps_add(&reps, &total);
+	for (int k = 1; k < 3; k++) {
+		results_reps_add(&reps, r[k].m);
+		metrics_merge(&total, r[k].m);
+	}
+	CU_ASSERT_EQUAL(total.replications, 3);
+	CU_ASSERT_EQUAL(total.svc[0].offered, offered);
+	CU_ASSERT_EQUAL(total.svc[0].latency_ms.n, hist);
+	CU_ASSERT_EQUAL(total.svc[0].offered, total.svc[0].completed + total.svc[0].dropped +
+			total.svc[0].in_flight);
+	CU_ASSERT(results_ci95(&reps.share[0][0]) > 0);
+	CU_ASSERT(fabs(reps.share[0][0].mean - 0.5) <= 2 * results_ci95(&reps.share[0][0]) + 0.01);
+	results_reps_fini(&reps);
+	metrics_fini(&total);
+	for (int k = 0; k < 3; k++)
+		run_free(&r[k]);
+}
+
 CU_ErrorCode suite_seeds(void)
 {
 	static const struct test_case cases[] = {
@@ -383,6 +425,7 @@ CU_ErrorCode suite_seeds(void)
 		{ "seeds_should_reproduce_kubeadm_nginx", seeds_should_reproduce_kubeadm_nginx },
 		{ "seeds_should_match_mm1_sojourn", seeds_should_match_mm1_sojourn },
 		{ "seeds_should_be_byte_identical_for_the_same_seed", seeds_should_be_byte_identical_for_the_same_seed },
+		{ "seeds_should_merge_replications_exactly", seeds_should_merge_replications_exactly },
 		{ NULL, NULL },
 	};
 	return tests_add("seeds", cases);

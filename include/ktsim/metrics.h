@@ -64,6 +64,7 @@ struct metrics {
 	uint64_t events;
 	double wall_s;
 	int interrupted;
+	int replications;           /* runs folded in (1 for one run) */
 	int ntimeline;
 	uint64_t *timeline_drops;   /* by timeline event: drops until the next one */
 	char *timeseries;           /* timeseries.csv, or NULL */
@@ -75,6 +76,10 @@ struct skew {
 	double max_share, min_share, max_over_mean, cv, jain, gini;
 };
 
+/* Fold the metrics of another replication of the same scenario into dst:
+ * counts add, accumulators merge exactly (Welford/Chan, histograms), peaks
+ * take the larger, per-pod averages are weighted by replications. */
+void metrics_merge(struct metrics *dst, const struct metrics *src);
 /* Allocate zeroed metrics for the given sizes; neps[s] = endpoints of s. */
 void metrics_init(struct metrics *m, int nsvc, const int *neps, int nnodes, int npods);
 void metrics_fini(struct metrics *m);

@@ -30,10 +30,31 @@ struct svc_summary {
 
 /* Compute service s's headline figures from a run's metrics. */
 void results_summarize(const struct metrics *m, int s, struct svc_summary *out);
-/* Create `dir` (and parents) and write results.json, pods.csv and nodes.csv.
- * Returns 0, or -1 with e set (code ERR_RUN) naming the file and the cause. */
+/* Independent replications: each headline figure's value in every
+ * replication, for a Student-t 95% interval of its mean. */
+enum { REP_DROP, REP_MAX_OVER_MEAN, REP_JAIN, REP_GINI, REP_SNAT, REP_SECOND_HOP,
+       REP_CROSS_ZONE, REP_MEAN_MS, REP_P99_MS, REP_NFIG };
+
+struct results_reps {
+	int nsvc;
+	struct welford *fig;    /* [svc * REP_NFIG + figure] */
+	struct welford **share; /* [svc][member]: pod shares */
+};
+
+void results_reps_init(struct results_reps *r, const struct metrics *m);
+/* Record one replication's figures. */
+void results_reps_add(struct results_reps *r, const struct metrics *m);
+void results_reps_fini(struct results_reps *r);
+/* Half-width of the 95% interval of w's mean (Student t with n-1 degrees of
+ * freedom, from GSL); 0 with fewer than two values. */
+double results_ci95(const struct welford *w);
+
+/* Create `dir` (and parents) and write results.json, pods.csv, nodes.csv
+ * (and timeseries.csv with a timeline). reps (or NULL) adds each figure's
+ * 95% interval over replications. Returns 0, or -1 with e set (code
+ * ERR_RUN) naming the file and the cause. */
 int results_write(const char *dir, const struct cluster *c, const struct metrics *m,
-		  uint64_t seed, uint32_t replication, struct err *e);
+		  const struct results_reps *reps, uint64_t seed, struct err *e);
 /* Write len bytes to dir/name atomically (temporary file, then rename),
  * creating dir first. Returns 0, or -1 with e set (code ERR_RUN). */
 int results_write_file(const char *dir, const char *name, const char *data, size_t len,
@@ -41,6 +62,6 @@ int results_write_file(const char *dir, const char *name, const char *data, size
 /* Print the human summary: per Service the flow counts, hops, SNAT, latency,
  * skew, and tables of pods (share, expected, a bar) and nodes. */
 void results_print_summary(FILE *f, const struct cluster *c, const struct metrics *m,
-			   uint64_t seed);
+			   const struct results_reps *reps, uint64_t seed);
 
 #endif

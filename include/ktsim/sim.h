@@ -30,6 +30,9 @@ typedef int (*sim_tick_fn)(void *ctx, double now_s, double end_s);
 /* Run to the scenario's duration. Returns 0 when complete, 1 when a tick
  * asked to stop. The metrics are final either way. */
 int sim_run(struct sim *s, sim_tick_fn tick, void *ctx);
+/* Move the run's measurements out (the caller metrics_fini's them); the
+ * sim keeps none. */
+void sim_take_metrics(struct sim *s, struct metrics *out);
 /* The run's measurements (valid until sim_destroy). */
 const struct metrics *sim_metrics(const struct sim *s);
 
