@@ -29,7 +29,8 @@ void placement_run(struct cluster *c, uint64_t seed);
  * for a replacement or scale-up: pod_node[p] is where pod p runs now (-1:
  * not running; the cluster's own pod nodes are ignored), node_ok[n] says
  * whether node n takes new pods (up and not cordoned). Returns the node, or
- * -1 when it fits nowhere (Pending). Ties use rng_derive(seed, 0,
+ * -1 when it fits nowhere (Pending). nonce must be >= 1 (0 is placement_run's
+ * stream). Ties use rng_derive(seed, 0,
  * STREAM_PLACEMENT, nonce), so each call has its own reproducible stream. */
 int placement_schedule_one(const struct cluster *c, const int *pod_node, int w,
 			   const uint8_t *node_ok, uint64_t seed, uint64_t nonce);
