@@ -21,8 +21,14 @@ ifeq ($(SAN),1)
   LDFLAGS += -fsanitize=address,undefined
   BUILD   := build-san
 endif
-# A sanitizer build keeps its binary apart so ./ktsim is never a stale SAN build.
-BIN     := $(if $(filter 1,$(SAN)),$(BUILD)/ktsim,ktsim)
+# MPI=1: sweeps across ranks (Debian's Open MPI, mpicc).
+ifeq ($(MPI),1)
+  CC      := mpicc
+  CFLAGS  += -DKTSIM_MPI
+  BUILD   := $(BUILD)-mpi
+endif
+# A sanitizer or MPI build keeps its binary apart so ./ktsim is never stale.
+BIN     := $(if $(filter 1,$(SAN) $(MPI)),$(BUILD)/ktsim,ktsim)
 # Test builds check invariants after every operation (heap order, flow balance).
 TEST_CFLAGS := -DKTSIM_CHECKS
 
@@ -43,9 +49,10 @@ TSRCS   := $(wildcard tests/test_*.c)
 TTOBJS  := $(TSRCS:tests/%.c=$(BUILD)/t/%.o)
 TBIN    := $(BUILD)/ktsim-tests
 
-DEB_PKGS := build-essential pkg-config libgsl-dev libcjson-dev libcunit1-dev gnuplot-nox python3
+DEB_PKGS := build-essential pkg-config libgsl-dev libcjson-dev libcunit1-dev gnuplot-nox python3 \
+            libopenmpi-dev openmpi-bin
 
-.PHONY: all test check demo bench deps clean test-update
+.PHONY: all test check demo bench deps clean test-update mpi-bin
 all: $(BIN)
 
 # Install whatever Debian packages are missing (needs root, as on the CI machine).
@@ -92,8 +99,12 @@ test: deps
 	@sh tests/run_bad_inputs.sh ./$(BIN)
 	@sh tests/run_cli.sh ./$(BIN)
 	@sh tests/update_reference.sh ./$(BIN) --check
+	@$(MAKE) --no-print-directory MPI=1 SAN= mpi-bin
+	@sh tests/run_sweep.sh ./$(BIN) build-mpi/ktsim
 	@cd tests && ../$(TBIN)
 check: test
+
+mpi-bin: $(BIN)
 
 # The engine layer must know nothing of Kubernetes (STYLE habit 1).
 check-layers:

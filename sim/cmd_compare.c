@@ -12,6 +12,7 @@
 #include <cjson/cJSON.h>
 
 #include "cmd_int.h"
+#include "grid_int.h"
 #include "ktsim/mem.h"
 #include "ktsim/results.h"
 #include "ktsim/scenario.h"
@@ -41,62 +42,6 @@ static const char HELP[] =
 	"\n"
 	"exit status: 0 ok, 1 a run failed, 2 bad usage or a bad variant,\n"
 	"130/143 interrupted\n";
-
-struct axis {
-	char key[256];
-	char **values;
-	int n;
-};
-
-/* Split "KEY=V1,V2,..." at top-level commas. Returns 0 or 2 (usage error). */
-static int parse_vary(const char *arg, struct axis *ax)
-{
-	const char *eq = strchr(arg, '='), *p, *start;
-	int depth = 0, quoted = 0;
-
-	if (eq == NULL || eq == arg || (size_t)(eq - arg) >= sizeof ax->key)
-		return cmd_usage_error("compare", "--vary expects KEY=V1,V2,..., got '%s'", arg);
-	memcpy(ax->key, arg, (size_t)(eq - arg));
-	ax->key[eq - arg] = '\0';
-	ax->values = NULL;
-	ax->n = 0;
-	for (p = start = eq + 1;; p++) {
-		if (*p == '"' && (p == start || p[-1] != '\\'))
-			quoted = !quoted;
-		else if (!quoted && (*p == '[' || *p == '{'))
-			depth++;
-		else if (!quoted && (*p == ']' || *p == '}'))
-			depth--;
-		if (*p == '\0' || (*p == ',' && depth == 0 && !quoted)) {
-			size_t n = (size_t)(p - start);
-
-			if (n == 0)
-				return cmd_usage_error("compare", "--vary %s has an empty value", ax->key);
-			ax->values = ks_realloc(ax->values, (size_t)ax->n + 1, sizeof *ax->values);
-			ax->values[ax->n] = ks_malloc(n + 1);
-			memcpy(ax->values[ax->n], start, n);
-			ax->values[ax->n++][n] = '\0';
-			if (*p == '\0')
-				break;
-			start = p + 1;
-		}
-	}
-	return 0;
-}
-
-/* A directory-safe rendering of a value. */
-static void sanitize(char *dst, size_t n, const char *src)
-{
-	size_t k = 0;
-
-	for (; *src && k + 1 < n; src++)
-		if ((*src >= 'a' && *src <= 'z') || (*src >= 'A' && *src <= 'Z') ||
-		    (*src >= '0' && *src <= '9') || *src == '.' || *src == '-')
-			dst[k++] = *src;
-		else if (k > 0 && dst[k - 1] != '_')
-			dst[k++] = '_';
-	dst[k] = '\0';
-}
 
 static cJSON *num(cJSON *o, const char *k, double v)
 {
@@ -178,7 +123,7 @@ static void csv_field(FILE *f, const char *s)
 	fputc('"', f);
 }
 
-static char *comparison_csv(const cJSON *root, const struct axis *ax, int nax, size_t *len)
+static char *comparison_csv(const cJSON *root, const struct grid_axis *ax, int nax, size_t *len)
 {
 	char *buf = NULL;
 	FILE *f = open_memstream(&buf, len);
@@ -305,7 +250,7 @@ static void print_table(const cJSON *root, int nvar)
 int cmd_compare(int argc, char **argv)
 {
 	struct cmd_opts o;
-	struct axis ax[CMD_MAX_VARY];
+	struct grid_axis ax[CMD_MAX_VARY];
 	char outdir[4096], seedset[64];
 	cJSON *root = NULL, *vars, *arr;
 	int rc, nvar = 1, nax = 0;
@@ -317,7 +262,7 @@ int cmd_compare(int argc, char **argv)
 	if (o.nvary == 0)
 		return cmd_usage_error("compare", "give at least one --vary KEY=V1,V2");
 	for (; nax < o.nvary; nax++) {
-		if ((rc = parse_vary(o.vary[nax], &ax[nax])) != 0)
+		if ((rc = grid_parse("compare", o.vary[nax], 0, &ax[nax])) != 0)
 			goto out;
 		nvar *= ax[nax].n;
 		if (nvar > MAX_VARIANTS) {
@@ -346,19 +291,16 @@ int cmd_compare(int argc, char **argv)
 		snprintf(dirname, sizeof dirname, "v%d", v + 1);
 		/* The first --vary changes slowest, as in nested loops. */
 		for (int a = 0; a < nax; a++) {
-			int stride = 1, idx;
+			int idx = grid_index(ax, nax, a, k);
 			char clean[64];
 
-			for (int b = a + 1; b < nax; b++)
-				stride *= ax[b].n;
-			idx = (k / stride) % ax[a].n;
 			assign[a] = ks_malloc(strlen(ax[a].key) + strlen(ax[a].values[idx]) + 2);
 			sprintf(assign[a], "%s=%s", ax[a].key, ax[a].values[idx]);
 			sets[nsets++] = assign[a];
 			cJSON_AddStringToObject(settings, ax[a].key, ax[a].values[idx]);
 			snprintf(label + strlen(label), sizeof label - strlen(label), "%s%s", a ? "/" : "",
 				 ax[a].values[idx]);
-			sanitize(clean, sizeof clean, ax[a].values[idx]);
+			grid_sanitize(clean, sizeof clean, ax[a].values[idx]);
 			snprintf(dirname + strlen(dirname), sizeof dirname - strlen(dirname), "_%s", clean);
 		}
 		err_init(&e);
@@ -438,10 +380,7 @@ int cmd_compare(int argc, char **argv)
 	}
 out:
 	cJSON_Delete(root);
-	for (int a = 0; a < nax; a++) {
-		for (int i = 0; i < ax[a].n; i++)
-			ks_free(ax[a].values[i]);
-		ks_free(ax[a].values);
-	}
+	for (int a = 0; a < nax; a++)
+		grid_axis_fini(&ax[a]);
 	return rc;
 }

@@ -64,6 +64,8 @@ void cmd_result_fini(struct cmd_result *r);
 int cmd_run(int argc, char **argv);
 /* ktsim compare SCENARIO --vary KEY=V1,V2 [options] */
 int cmd_compare(int argc, char **argv);
+/* ktsim sweep SCENARIO --vary KEY=A:B[:STEP] [options] */
+int cmd_sweep(int argc, char **argv);
 /* ktsim check SCENARIO [options] */
 int cmd_check(int argc, char **argv);
 

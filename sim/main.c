@@ -14,6 +14,8 @@ static const char USAGE[] =
 	"  run SCENARIO     simulate a scenario, write results.json, pods.csv, nodes.csv\n"
 	"  compare SCENARIO --vary KEY=V1,V2 ...\n"
 	"                   run every combination of values side by side\n"
+	"  sweep SCENARIO --vary KEY=A:B[:STEP] ...\n"
+	"                   a grid of runs, resumable, across MPI ranks\n"
 	"  check SCENARIO   validate a scenario, show placement and expected shares\n"
 	"  help [VERB]      show help for ktsim or a verb\n"
 	"\n"
@@ -53,6 +55,8 @@ int main(int argc, char **argv)
 			return cmd_check(2, h);
 		if (strcmp(argv[2], "compare") == 0)
 			return cmd_compare(2, h);
+		if (strcmp(argv[2], "sweep") == 0)
+			return cmd_sweep(2, h);
 		return cmd_usage_error(NULL, "unknown verb '%s'", argv[2]);
 	}
 	if (strcmp(verb, "run") == 0)
@@ -61,5 +65,7 @@ int main(int argc, char **argv)
 		return cmd_check(argc - 1, argv + 1);
 	if (strcmp(verb, "compare") == 0)
 		return cmd_compare(argc - 1, argv + 1);
+	if (strcmp(verb, "sweep") == 0)
+		return cmd_sweep(argc - 1, argv + 1);
 	return cmd_usage_error(NULL, "unknown verb '%s'", verb);
 }
