@@ -101,6 +101,7 @@ test: deps
 	@sh tests/update_reference.sh ./$(BIN) --check
 	@$(MAKE) --no-print-directory MPI=1 SAN= mpi-bin
 	@sh tests/run_sweep.sh ./$(BIN) build-mpi/ktsim
+	@sh tests/run_plan.sh ./$(BIN)
 	@cd tests && ../$(TBIN)
 check: test
 

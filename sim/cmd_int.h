@@ -66,6 +66,8 @@ int cmd_run(int argc, char **argv);
 int cmd_compare(int argc, char **argv);
 /* ktsim sweep SCENARIO --vary KEY=A:B[:STEP] [options] */
 int cmd_sweep(int argc, char **argv);
+/* ktsim plan SCENARIO --rps N --slo-p99-ms X [options] */
+int cmd_plan(int argc, char **argv);
 /* ktsim check SCENARIO [options] */
 int cmd_check(int argc, char **argv);
 

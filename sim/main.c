@@ -16,6 +16,8 @@ static const char USAGE[] =
 	"                   run every combination of values side by side\n"
 	"  sweep SCENARIO --vary KEY=A:B[:STEP] ...\n"
 	"                   a grid of runs, resumable, across MPI ranks\n"
+	"  plan SCENARIO --rps N --slo-p99-ms X\n"
+	"                   the fewest replicas per exposure option that meet the SLO\n"
 	"  check SCENARIO   validate a scenario, show placement and expected shares\n"
 	"  help [VERB]      show help for ktsim or a verb\n"
 	"\n"
@@ -57,6 +59,8 @@ int main(int argc, char **argv)
 			return cmd_compare(2, h);
 		if (strcmp(argv[2], "sweep") == 0)
 			return cmd_sweep(2, h);
+		if (strcmp(argv[2], "plan") == 0)
+			return cmd_plan(2, h);
 		return cmd_usage_error(NULL, "unknown verb '%s'", argv[2]);
 	}
 	if (strcmp(verb, "run") == 0)
@@ -67,5 +71,7 @@ int main(int argc, char **argv)
 		return cmd_compare(argc - 1, argv + 1);
 	if (strcmp(verb, "sweep") == 0)
 		return cmd_sweep(argc - 1, argv + 1);
+	if (strcmp(verb, "plan") == 0)
+		return cmd_plan(argc - 1, argv + 1);
 	return cmd_usage_error(NULL, "unknown verb '%s'", verb);
 }
