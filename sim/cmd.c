@@ -100,6 +100,8 @@ int cmd_parse(const char *verb, int argc, char **argv, unsigned allow, const cha
 			if (end == v || *end || r < 1 || r > 100000)
 				return cmd_usage_error(verb, "--replications expects 1 to 100000, got '%s'", v);
 			o->replications = (int)r;
+		} else if ((allow & CMD_PLOT) && strcmp(a, "--plot") == 0) {
+			o->plot = 1;
 		} else if ((allow & CMD_QUIET) && (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0)) {
 			o->quiet = 1;
 		} else if (a[0] == '-' && a[1] != '\0') {

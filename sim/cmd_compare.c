@@ -14,6 +14,7 @@
 #include "cmd_int.h"
 #include "grid_int.h"
 #include "ktsim/mem.h"
+#include "ktsim/plot.h"
 #include "ktsim/results.h"
 #include "ktsim/scenario.h"
 
@@ -371,6 +372,18 @@ int cmd_compare(int argc, char **argv)
 		if (rc) {
 			fprintf(stderr, "ktsim compare: ");
 			err_print(stderr, &e);
+			goto out;
+		}
+	}
+	{
+		struct err e;
+
+		/* the comparison's plots, or their data when gnuplot is missing */
+		err_init(&e);
+		if (plot_compare_dir(outdir, &e) < 0) {
+			fprintf(stderr, "ktsim compare: ");
+			err_print(stderr, &e);
+			rc = 1;
 			goto out;
 		}
 	}

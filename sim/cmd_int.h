@@ -15,7 +15,8 @@
 #define CMD_MAX_SETS 256
 
 /* Options common to the verbs; which ones a verb accepts is its `allow`. */
-enum { CMD_OUT = 1, CMD_SEED = 2, CMD_SET = 4, CMD_QUIET = 8, CMD_VARY = 16, CMD_REPS = 32 };
+enum { CMD_OUT = 1, CMD_SEED = 2, CMD_SET = 4, CMD_QUIET = 8, CMD_VARY = 16, CMD_REPS = 32,
+       CMD_PLOT = 64 };
 #define CMD_MAX_VARY 16
 
 struct cmd_opts {
@@ -28,6 +29,7 @@ struct cmd_opts {
 	const char *vary[CMD_MAX_VARY]; /* --vary KEY=V1,V2,... */
 	int nvary;
 	int replications;             /* --replications R (default 1) */
+	int plot;                     /* --plot */
 	int help;                     /* --help was given (help printed) */
 };
 
@@ -70,5 +72,7 @@ int cmd_sweep(int argc, char **argv);
 int cmd_plan(int argc, char **argv);
 /* ktsim check SCENARIO [options] */
 int cmd_check(int argc, char **argv);
+/* ktsim plot DIR: PNG/SVG plots of a run or compare directory */
+int cmd_plot(int argc, char **argv);
 
 #endif

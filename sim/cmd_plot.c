@@ -8,9 +8,6 @@
 #include "cmd_int.h"
 #include "ktsim/plot.h"
 
-/* Until cmd_int.h declares it. */
-int cmd_plot(int argc, char **argv);
-
 static const char HELP[] =
 	"usage: ktsim plot DIR\n"
 	"\n"

@@ -3,12 +3,14 @@
 #include <stdio.h>
 
 #include "cmd_int.h"
+#include "ktsim/plot.h"
 #include "ktsim/results.h"
 #include "ktsim/scenario.h"
 #include "ktsim/sim.h"
 
 static const char HELP[] =
-	"usage: ktsim run SCENARIO [-o DIR] [--seed N] [--set KEY=VALUE]... [--replications R] [-q]\n"
+	"usage: ktsim run SCENARIO [-o DIR] [--seed N] [--set KEY=VALUE]... [--replications R]\n"
+	"                          [--plot] [-q]\n"
 	"\n"
 	"Simulate SCENARIO and write DIR/results.json, DIR/pods.csv and DIR/nodes.csv;\n"
 	"print a summary table (per-pod share against the expected share, hops,\n"
@@ -23,6 +25,7 @@ static const char HELP[] =
 	"  --replications R   R independent replications (streams from the seed and\n"
 	"                     the replication number), merged, with 95%% confidence\n"
 	"                     intervals (Student t) of every headline figure\n"
+	"  --plot             also draw DIR/plots/ (see ktsim plot)\n"
 	"  -q, --quiet        no summary table\n"
 	"  -h, --help         show this help\n"
 	"\n"
@@ -38,7 +41,8 @@ int cmd_run(int argc, char **argv)
 	char outdir[4096], seedset[64];
 	int rc;
 
-	rc = cmd_parse("run", argc, argv, CMD_OUT | CMD_SEED | CMD_SET | CMD_QUIET | CMD_REPS, HELP, &o);
+	rc = cmd_parse("run", argc, argv, CMD_OUT | CMD_SEED | CMD_SET | CMD_QUIET | CMD_REPS | CMD_PLOT,
+		       HELP, &o);
 	if (rc || o.help)
 		return rc;
 	err_init(&e);
@@ -57,6 +61,14 @@ int cmd_run(int argc, char **argv)
 		results_print_summary(stdout, c, &res.m, res.has_reps ? &res.reps : NULL, c->seed);
 		printf("\nresults: %s/results.json (pods.csv, nodes.csv%s)\n", outdir,
 		       c->ntimeline ? ", timeseries.csv" : "");
+	}
+	if (rc == 0 && o.plot) {
+		err_init(&e);
+		if (plot_run_dir(outdir, &e) < 0) {
+			fprintf(stderr, "ktsim run: ");
+			err_print(stderr, &e);
+			rc = 1;
+		}
 	}
 	if (rc == 0)
 		cmd_result_fini(&res);

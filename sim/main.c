@@ -19,6 +19,7 @@ static const char USAGE[] =
 	"  plan SCENARIO --rps N --slo-p99-ms X\n"
 	"                   the fewest replicas per exposure option that meet the SLO\n"
 	"  check SCENARIO   validate a scenario, show placement and expected shares\n"
+	"  plot DIR         draw PNG/SVG plots (and their data) of a run or compare directory\n"
 	"  help [VERB]      show help for ktsim or a verb\n"
 	"\n"
 	"options:\n"
@@ -61,6 +62,8 @@ int main(int argc, char **argv)
 			return cmd_sweep(2, h);
 		if (strcmp(argv[2], "plan") == 0)
 			return cmd_plan(2, h);
+		if (strcmp(argv[2], "plot") == 0)
+			return cmd_plot(2, h);
 		return cmd_usage_error(NULL, "unknown verb '%s'", argv[2]);
 	}
 	if (strcmp(verb, "run") == 0)
@@ -73,5 +76,7 @@ int main(int argc, char **argv)
 		return cmd_sweep(argc - 1, argv + 1);
 	if (strcmp(verb, "plan") == 0)
 		return cmd_plan(argc - 1, argv + 1);
+	if (strcmp(verb, "plot") == 0)
+		return cmd_plot(argc - 1, argv + 1);
 	return cmd_usage_error(NULL, "unknown verb '%s'", verb);
 }
