@@ -2,8 +2,10 @@
  * gives — which pods sit on which node, each Service's LB pool and the
  * expected per-pod shares and drop fraction — without running anything. */
 #include <stdio.h>
+#include <string.h>
 
 #include "cmd_int.h"
+#include "ktsim/importer.h"
 #include "ktsim/scenario.h"
 #include "ktsim/sim.h"
 
@@ -39,6 +41,11 @@ int cmd_check(int argc, char **argv)
 	}
 	printf("%s: valid. %d nodes in %d zones, %d workloads, %d pods, %d services, %d client groups\n",
 	       o.scenario, c->nnodes, c->nzones, c->nworkloads, c->npods, c->nservices, c->nclients);
+	for (int i = 0; i < c->nclients; i++)
+		if (strncmp(c->clients[i].name, IMPORTER_PLACEHOLDER, strlen(IMPORTER_PLACEHOLDER)) == 0)
+			fprintf(stderr, "%s: warning: client group %s has a placeholder rate (%g/s) from "
+					"ktsim import; set the real one, e.g. --set clients[%d].arrival.rate_per_s=N\n",
+				o.scenario, c->clients[i].name, c->clients[i].rate_per_s, i);
 	printf("\nplacement\n");
 	for (int n = 0; n < c->nnodes && n < 200; n++) {
 		int k = 0;

@@ -13,9 +13,6 @@
 #include "ktsim/mem.h"
 #include "ktsim/results.h"
 
-/* Until cmd_int.h declares it. */
-int cmd_import(int argc, char **argv);
-
 static const char HELP[] =
 	"usage: ktsim import DUMP.json [DUMP2.json ...] [--service NAMESPACE/NAME]... [--rps N]\n"
 	"                    [-o SCENARIO.json]\n"

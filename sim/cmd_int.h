@@ -72,6 +72,8 @@ int cmd_sweep(int argc, char **argv);
 int cmd_plan(int argc, char **argv);
 /* ktsim check SCENARIO [options] */
 int cmd_check(int argc, char **argv);
+/* ktsim import DUMP.json... [--service NS/NAME]... [--rps N] [-o FILE] */
+int cmd_import(int argc, char **argv);
 /* ktsim plot DIR: PNG/SVG plots of a run or compare directory */
 int cmd_plot(int argc, char **argv);
 

@@ -20,6 +20,8 @@ static const char USAGE[] =
 	"                   the fewest replicas per exposure option that meet the SLO\n"
 	"  check SCENARIO   validate a scenario, show placement and expected shares\n"
 	"  plot DIR         draw PNG/SVG plots (and their data) of a run or compare directory\n"
+	"  import DUMP.json [--service NS/NAME] [--rps N] [-o FILE]\n"
+	"                   build a scenario from kubectl get ... -o json\n"
 	"  help [VERB]      show help for ktsim or a verb\n"
 	"\n"
 	"options:\n"
@@ -64,6 +66,8 @@ int main(int argc, char **argv)
 			return cmd_plan(2, h);
 		if (strcmp(argv[2], "plot") == 0)
 			return cmd_plot(2, h);
+		if (strcmp(argv[2], "import") == 0)
+			return cmd_import(2, h);
 		return cmd_usage_error(NULL, "unknown verb '%s'", argv[2]);
 	}
 	if (strcmp(verb, "run") == 0)
@@ -78,5 +82,7 @@ int main(int argc, char **argv)
 		return cmd_plan(argc - 1, argv + 1);
 	if (strcmp(verb, "plot") == 0)
 		return cmd_plot(argc - 1, argv + 1);
+	if (strcmp(verb, "import") == 0)
+		return cmd_import(argc - 1, argv + 1);
 	return cmd_usage_error(NULL, "unknown verb '%s'", verb);
 }

@@ -14,11 +14,10 @@
 #include "ktsim/importer.h"
 #include "ktsim/mem.h"
 #include "ktsim/scenario.h"
+#include "../sim/cmd_int.h"
 #include "ktsim/sim.h"
 #include "tests.h"
 
-/* Until cmd_int.h declares it (sim/cmd_import.c). */
-int cmd_import(int argc, char **argv);
 
 #define GKE "import/gke-3zone-local.json"
 #define EKS "import/eks-nlb-daemonset.json"

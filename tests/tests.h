@@ -19,6 +19,7 @@ CU_ErrorCode suite_capacity(void);
 CU_ErrorCode suite_dataplane(void);
 CU_ErrorCode suite_dynamics(void);
 CU_ErrorCode suite_plot(void);
+CU_ErrorCode suite_importer(void);
 CU_ErrorCode suite_ipvs(void);
 CU_ErrorCode suite_maglev(void);
 
