@@ -48,6 +48,13 @@ cmp -s "$tmp/a.j" "$tmp/b.j" && ok || no "same seed gives different results.json
 cmp -s "$tmp/a/pods.csv" "$tmp/b/pods.csv" && ok || no "same seed gives different pods.csv"
 expect_rc 0 "other seed" "$bin" run scenarios/local-50-25-25.json -o "$tmp/c" --set duration_s=30 --seed 2 -q
 cmp -s "$tmp/a/pods.csv" "$tmp/c/pods.csv" && no "another seed gives identical pods.csv" || ok
+# import: a kubectl dump to a scenario the other verbs accept; check flags a placeholder rate.
+expect_rc 0 "import" "$bin" import tests/import/gke-3zone-local.json -o "$tmp/imp.json"
+expect_rc 0 "check imported" "$bin" check "$tmp/imp.json"
+grep -q "placeholder rate" "$tmp/err" || no "check flags the placeholder rate"
+expect_rc 0 "import --rps" "$bin" import tests/import/gke-3zone-local.json --rps 500 -o "$tmp/imp2.json"
+expect_rc 0 "check imported with rps" "$bin" check "$tmp/imp2.json"
+grep -q "placeholder" "$tmp/err" && no "placeholder flagged despite --rps" || ok
 # Replications: merged, with 95% intervals.
 expect_rc 0 "replications" "$bin" run scenarios/local-50-25-25.json -o "$tmp/rep" --set duration_s=20 --replications 3 -q
 python3 - "$tmp/rep/results.json" <<'PY' && ok || no "replications in results.json"
