@@ -10,7 +10,9 @@
 #include "ktsim/err.h"
 #include "ktsim/mem.h"
 
-void nat_init(struct nat *t, int nnodes, const uint32_t *ct_max, const int *pod_node,
+#define DENSE_MAX (1u << 22)
+
+void nat_init(struct nat *t, int nnodes, int npods, const uint32_t *ct_max, const int *pod_node,
 	      uint32_t snat_ports, double linger_s, size_t expect_lingering)
 {
 	memset(t, 0, sizeof *t);
@@ -21,6 +23,9 @@ void nat_init(struct nat *t, int nnodes, const uint32_t *ct_max, const int *pod_
 	memcpy(t->ct_max, ct_max, (size_t)nnodes * sizeof *ct_max);
 	t->snat_peak = ks_calloc((size_t)nnodes, sizeof *t->snat_peak);
 	t->pod_node = pod_node;
+	t->npods = npods;
+	if ((size_t)nnodes * (size_t)npods <= DENSE_MAX)
+		t->dense = ks_calloc((size_t)nnodes * (size_t)npods + 1, sizeof *t->dense);
 	t->snat_ports = snat_ports;
 	t->linger_s = linger_s;
 	t->cap = 1024;
@@ -41,6 +46,7 @@ void nat_fini(struct nat *t)
 	ks_free(t->ct_max);
 	ks_free(t->snat_peak);
 	ks_free(t->tab);
+	ks_free(t->dense);
 	ks_free(t->q);
 	memset(t, 0, sizeof *t);
 }
@@ -101,6 +107,8 @@ static void erase(struct nat *t, size_t i)
 
 uint32_t nat_ports(const struct nat *t, uint32_t node, uint32_t pod)
 {
+	if (t->dense)
+		return t->dense[(size_t)node * (size_t)t->npods + pod];
 	const struct nat_pair *p = &t->tab[find(t, pair_key(node, pod))];
 
 	return p->key ? p->ports : 0;
@@ -116,7 +124,12 @@ static void release(struct nat *t, uint32_t node, uint32_t pod, int snat)
 		KS_ASSERT(t->ct[pn] > 0);
 		t->ct[pn]--;
 	}
-	if (snat) {
+	if (snat && t->dense) {
+		uint32_t *ports = &t->dense[(size_t)node * (size_t)t->npods + pod];
+
+		KS_ASSERT(*ports > 0);
+		--*ports;
+	} else if (snat) {
 		size_t i = find(t, pair_key(node, pod));
 
 		KS_ASSERT(t->tab[i].key != 0 && t->tab[i].ports > 0);
@@ -149,7 +162,13 @@ int nat_admit(struct nat *t, uint32_t node, uint32_t pod, int snat)
 
 	if (t->ct[node] >= t->ct_max[node] || (pn != node && t->ct[pn] >= t->ct_max[pn]))
 		return NAT_CONNTRACK_FULL;
-	if (snat) {
+	if (snat && t->dense) {
+		uint32_t *ports = &t->dense[(size_t)node * (size_t)t->npods + pod];
+
+		if (*ports >= t->snat_ports)
+			return NAT_SNAT_EXHAUSTED;
+		peak(&t->snat_peak[node], ++*ports, t->measuring);
+	} else if (snat) {
 		uint64_t key = pair_key(node, pod);
 
 		i = find(t, key);

@@ -481,7 +481,7 @@ struct sim *sim_create(const struct cluster *c, uint64_t seed, uint32_t replicat
 		rate += c->clients[i].rate_per_s;
 	/* the node a pod was placed on, kept after it is gone: its
 	 * connections' entries linger there */
-	nat_init(&s->nat, c->nnodes, s->m.conntrack_max, s->m.pod_node,
+	nat_init(&s->nat, c->nnodes, c->npods, s->m.conntrack_max, s->m.pod_node,
 		 c->proxy.snat_port_hi - c->proxy.snat_port_lo + 1, c->proxy.time_wait_s,
 		 (size_t)fmin(rate * c->proxy.time_wait_s * 1.1, 1 << 26));
 	s->nat.measuring = c->warmup_s <= 0;

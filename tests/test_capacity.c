@@ -272,7 +272,7 @@ static void capacity_should_release_nat_entries_after_the_linger(void)
 	const int pod_node[2] = { 0, 1 };
 	struct nat t;
 
-	nat_init(&t, 2, max, pod_node, 2, 10.0, 0);
+	nat_init(&t, 2, 2, max, pod_node, 2, 10.0, 0);
 	t.measuring = 1;
 	CU_ASSERT_EQUAL(nat_admit(&t, 0, 1, 1), NAT_OK);      /* forwarded to node 1 */
 	CU_ASSERT_EQUAL(nat_admit(&t, 0, 1, 1), NAT_OK);
@@ -297,11 +297,12 @@ static void capacity_should_release_nat_entries_after_the_linger(void)
  * deletion) and empties when every linger has passed. */
 static void capacity_should_keep_the_pair_table_consistent(void)
 {
-	static int pod_node[3000];
+	static int pod_node[(1 << 22) + 1];
 	const uint32_t max[1] = { 1000000 };
 	struct nat t;
 
-	nat_init(&t, 1, max, pod_node, 4, 0.5, 0);
+	/* more pairs than the flat table takes: the hash is exercised */
+	nat_init(&t, 1, (1 << 22) + 1, max, pod_node, 4, 0.5, 0);
 	for (uint32_t i = 0; i < 60000; i++) {
 		double now = i * 1e-3;
 		uint32_t pod = (i * 7919u) % 3000;

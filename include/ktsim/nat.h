@@ -11,8 +11,9 @@
  * pool fails the SNAT (snat_ports_exhausted).
  * Closed connections wait in a FIFO: with one linger for all, release times
  * come in closing order, so expiry is a queue pop, not a heap event. SNAT
- * pools live in a hash of active pairs, so memory follows the connections
- * held, not nodes x pods.
+ * pools are a flat array when nodes x pods is small (up to 4M pairs) and
+ * otherwise a hash of active pairs, so memory follows the connections held,
+ * not nodes x pods.
  * Ownership: the nat owns all its arrays. */
 #ifndef KTSIM_NAT_H
 #define KTSIM_NAT_H
@@ -42,7 +43,9 @@ struct nat {
 	uint32_t snat_ports;             /* pool size per pair */
 	double linger_s;
 	int measuring;                   /* peaks count only after warm-up */
-	struct nat_pair *tab;
+	uint32_t *dense;                 /* ports by node * npods + pod, when small */
+	int npods;
+	struct nat_pair *tab;            /* else by hash of active pairs */
 	size_t cap, used;
 	struct nat_release *q;
 	size_t qcap, qhead, qlen;
@@ -53,7 +56,7 @@ struct nat {
  * is the node pod p was placed on (borrowed; it must stay set while the
  * pod's entries linger). expect_lingering sizes the linger queue up
  * front (a guess: it grows when needed). */
-void nat_init(struct nat *t, int nnodes, const uint32_t *ct_max, const int *pod_node,
+void nat_init(struct nat *t, int nnodes, int npods, const uint32_t *ct_max, const int *pod_node,
 	      uint32_t snat_ports, double linger_s, size_t expect_lingering);
 void nat_fini(struct nat *t);
 /* Free what has lingered long enough by time now. */
