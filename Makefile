@@ -52,7 +52,7 @@ TBIN    := $(BUILD)/ktsim-tests
 DEB_PKGS := build-essential pkg-config libgsl-dev libcjson-dev libcunit1-dev gnuplot-nox python3 \
             libopenmpi-dev openmpi-bin
 
-.PHONY: all test check demo bench deps clean test-update mpi-bin
+.PHONY: all test check demo bench deps clean test-update mpi-bin fuzz
 all: $(BIN)
 
 # Install whatever Debian packages are missing (needs root, as on the CI machine).
@@ -125,12 +125,28 @@ $(BUILD)/bench-engine: tests/bench_engine.c $(LIBOBJS)
 	$(say) LD $@
 	$(Q)$(CC) $(CFLAGS) -Wno-missing-prototypes $^ -o $@ $(LDLIBS)
 
+# Coverage-guided fuzzing of the scenario loader with clang's libFuzzer, for
+# FUZZ_TIME seconds (default 60), from a corpus of the shipped scenarios and
+# the bad-input cases. Crashes land in build-fuzz/ as crash-*.
+FUZZ_TIME ?= 60
+fuzz:
+	@missing=""; for p in clang libclang-rt-14-dev; do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then apt-get update -qq && apt-get install -y -qq $$missing >/dev/null; fi
+	@mkdir -p build-fuzz/corpus
+	@cp scenarios/*.json tests/scenarios/bad/*.json build-fuzz/corpus/
+	$(say) CC build-fuzz/fuzz-scenario
+	$(Q)clang -std=c11 -D_POSIX_C_SOURCE=200809L -O1 -g -DHAVE_INLINE -Iinclude $(PKG_CFLAGS) \
+		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+		tests/fuzz/fuzz_scenario.c $(LIBSRCS) -o build-fuzz/fuzz-scenario $(LDLIBS)
+	cd build-fuzz && ./fuzz-scenario -max_total_time=$(FUZZ_TIME) -max_len=65536 -timeout=10 \
+		-rss_limit_mb=4096 corpus
+
 # Regenerate the golden summaries on purpose after a deliberate model change.
 test-update: $(BIN)
 	@sh tests/update_reference.sh ./$(BIN)
 
 clean:
-	rm -rf build build-san $(BIN) out
+	rm -rf build build-san build-mpi build-fuzz ktsim out
 
 FORCE:
 -include $(OBJS:.o=.d) $(TOBJS:.o=.d) $(TTOBJS:.o=.d)

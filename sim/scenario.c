@@ -1551,16 +1551,15 @@ static void add_spares(struct cluster *c)
 	}
 }
 
-int scenario_load(struct cluster **out, const char *path, const char *const *sets, int nsets,
-		  struct err *e)
+/* Build the cluster from a parsed document (consumed). */
+static int load_doc(struct cluster **out, struct jdoc *doc, const char *path,
+		    const char *const *sets, int nsets, struct err *e)
 {
 	struct name_index ix = { 0 };
-	struct ctx x = { .e = e, .nodes_ix = &ix };
+	struct ctx x = { .e = e, .nodes_ix = &ix, .doc = doc };
 	int rc;
 
 	*out = NULL;
-	if (jdoc_load(&x.doc, path, e) < 0)
-		return -1;
 	for (int i = 0; i < nsets; i++)
 		if (jdoc_set(x.doc, sets[i], e) < 0) {
 			jdoc_destroy(x.doc);
@@ -1580,4 +1579,26 @@ int scenario_load(struct cluster **out, const char *path, const char *const *set
 	cluster_endpoints(x.c);
 	*out = x.c;
 	return 0;
+}
+
+int scenario_load(struct cluster **out, const char *path, const char *const *sets, int nsets,
+		  struct err *e)
+{
+	struct jdoc *doc;
+
+	*out = NULL;
+	if (jdoc_load(&doc, path, e) < 0)
+		return -1;
+	return load_doc(out, doc, path, sets, nsets, e);
+}
+
+int scenario_parse(struct cluster **out, const char *name, const char *buf, size_t len,
+		   struct err *e)
+{
+	struct jdoc *doc;
+
+	*out = NULL;
+	if (jdoc_parse(&doc, name, buf, len, e) < 0)
+		return -1;
+	return load_doc(out, doc, name, NULL, 0, e);
 }

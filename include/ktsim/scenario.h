@@ -10,6 +10,8 @@
 #ifndef KTSIM_SCENARIO_H
 #define KTSIM_SCENARIO_H
 
+#include <stddef.h>
+
 #include "ktsim/cluster.h"
 #include "ktsim/err.h"
 
@@ -17,5 +19,9 @@
  * and compute endpoints. Returns 0, or -1 with e set (code ERR_INPUT). */
 int scenario_load(struct cluster **out, const char *path, const char *const *sets, int nsets,
 		  struct err *e);
+
+/* The same from a buffer; `name` stands for the file in errors. */
+int scenario_parse(struct cluster **out, const char *name, const char *buf, size_t len,
+		   struct err *e);
 
 #endif
