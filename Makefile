@@ -50,9 +50,9 @@ TTOBJS  := $(TSRCS:tests/%.c=$(BUILD)/t/%.o)
 TBIN    := $(BUILD)/ktsim-tests
 
 DEB_PKGS := build-essential pkg-config libgsl-dev libcjson-dev libcunit1-dev gnuplot-nox python3 \
-            libopenmpi-dev openmpi-bin
+            libopenmpi-dev openmpi-bin valgrind
 
-.PHONY: all test check demo bench deps clean test-update mpi-bin fuzz
+.PHONY: all test test-core test-san check demo bench deps clean test-update mpi-bin fuzz
 all: $(BIN)
 
 # Install whatever Debian packages are missing (needs root, as on the CI machine).
@@ -91,9 +91,18 @@ $(TBIN): $(TOBJS) $(TTOBJS)
 	$(say) LD $@
 	$(Q)$(CC) $(LDFLAGS) $^ -o $@ $(LDLIBS) -lcunit
 
-# `make test`: install, build, then every suite. The CUnit runner prints its own
-# summary; the shell suites print "N passed, N failed".
+# `make test`: install, build, then every suite; then the unit, bad-input
+# and command-line suites again under address and undefined-behaviour
+# sanitizers, and a short run under valgrind. `make test SAN=1` runs the
+# sanitized pass alone.
 test: deps
+	@$(MAKE) --no-print-directory test-core
+ifneq ($(SAN),1)
+	@$(MAKE) --no-print-directory SAN=1 test-san
+	@sh tests/run_valgrind.sh ./$(BIN)
+endif
+
+test-core:
 	@$(MAKE) --no-print-directory $(BIN) $(TBIN)
 	@$(MAKE) --no-print-directory check-layers
 	@sh tests/run_bad_inputs.sh ./$(BIN)
@@ -103,6 +112,13 @@ test: deps
 	@sh tests/run_sweep.sh ./$(BIN) build-mpi/ktsim
 	@sh tests/run_plan.sh ./$(BIN)
 	@cd tests && ../$(TBIN)
+
+test-san:
+	@$(MAKE) --no-print-directory $(BIN) $(TBIN)
+	@sh tests/run_bad_inputs.sh ./$(BIN)
+	@sh tests/run_cli.sh ./$(BIN)
+	@cd tests && ../$(TBIN)
+
 check: test
 
 mpi-bin: $(BIN)

@@ -109,5 +109,17 @@ rc=$?
 [ "$rc" -eq 130 ] && ok || no "SIGINT: exit $rc, want 130"
 [ -e "$tmp/int/results.json" ] && no "interrupted run left results.json" || ok
 
+# SIGTERM: exit 143, nothing written.
+"$bin" run scenarios/bench-reference.json -o "$tmp/term" --set duration_s=100000 -q >/dev/null 2>&1 &
+pid=$!
+sleep 1
+kill -TERM $pid
+wait $pid
+rc=$?
+[ "$rc" -eq 143 ] && ok || no "SIGTERM: exit $rc, want 143"
+[ -e "$tmp/term/results.json" ] && no "terminated run left results.json" || ok
+# A directory, not a file.
+expect_rc 2 "directory as scenario" "$bin" check "$tmp"
+grep -q "is a directory" "$tmp/err" || no "directory message"
 echo "cli: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
