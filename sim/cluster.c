@@ -135,22 +135,32 @@ int labels_match(const struct labels *sel, const struct labels *labels)
 
 void cluster_endpoints(struct cluster *c)
 {
+	uint8_t *sel = ks_calloc((size_t)c->nworkloads + 1, 1);
+
 	for (int s = 0; s < c->nservices; s++) {
 		struct service *svc = &c->services[s];
+		int n = 0;
 
 		ks_free(svc->eps);
-		svc->eps = ks_calloc((size_t)c->npods, sizeof *svc->eps);
+		svc->eps = NULL;
 		svc->neps = 0;
-		/* A Service without a selector has no managed endpoints. */
-		if (svc->selector.n == 0)
-			continue;
-		for (int p = 0; p < c->npods; p++) {
-			const struct pod *pod = &c->pods[p];
-
-			if (labels_match(&svc->selector, &c->workloads[pod->workload].labels))
-				svc->eps[svc->neps++] = p;
+		/* A Service without a selector has no managed endpoints. Match
+		 * workloads once, then take their pods: placed ones, then the
+		 * spare slots (pod id order, since spares follow every workload's
+		 * pods). */
+		for (int w = 0; w < c->nworkloads; w++) {
+			sel[w] = svc->selector.n && labels_match(&svc->selector, &c->workloads[w].labels);
+			n += sel[w] ? c->workloads[w].npods + c->workloads[w].nspare : 0;
 		}
+		svc->eps = ks_calloc((size_t)n + 1, sizeof *svc->eps);
+		for (int w = 0; w < c->nworkloads; w++)
+			for (int i = 0; sel[w] && i < c->workloads[w].npods; i++)
+				svc->eps[svc->neps++] = c->workloads[w].first_pod + i;
+		for (int w = 0; w < c->nworkloads; w++)
+			for (int i = 0; sel[w] && i < c->workloads[w].nspare; i++)
+				svc->eps[svc->neps++] = c->workloads[w].first_spare + i;
 	}
+	ks_free(sel);
 }
 
 const char *cluster_policy_name(enum traffic_policy p)

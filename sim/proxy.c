@@ -204,7 +204,7 @@ static int dh_server(int k)
 void proxy_expect(const struct proxy_svc *ps, int nnodes, const double *w, enum proxy_rule rule,
 		  double snat_local, double snat_remote, double *share, struct proxy_expect *out)
 {
-	double routed = 0, offered = 0, hop2 = 0, masq = 0;
+	double routed = 0, offered = 0, hop2 = 0, masq = 0, everywhere = 0;
 
 	*out = (struct proxy_expect){ 0 };
 	for (int i = 0; i < ps->neps; i++)
@@ -228,6 +228,16 @@ void proxy_expect(const struct proxy_svc *ps, int nnodes, const double *w, enum 
 			out->drop_no_local += w[n];
 			continue;
 		}
+		if (list == ps->all && !(ps->mode == PROXY_IPVS && ps->ipvs_kind == IPVS_DH)) {
+			/* every Ready endpoint alike: add them up once, below */
+			double remote = (double)(k - proxy_local_count(ps, n)) / k;
+
+			everywhere += w[n];
+			hop2 += w[n] * remote;
+			masq += w[n] * (remote * snat_remote + (1 - remote) * snat_local);
+			routed += w[n];
+			continue;
+		}
 		for (int j = 0; j < k; j++) {
 			double x = w[n] / k;
 			int remote = ps->ep_node[list[j]] != n;
@@ -246,6 +256,8 @@ void proxy_expect(const struct proxy_svc *ps, int nnodes, const double *w, enum 
 		}
 		routed += w[n];
 	}
+	for (int i = 0; everywhere > 0 && i < ps->nall; i++)
+		share[ps->all[i]] += everywhere / ps->nall;
 	out->drop_no_local /= offered;
 	if (routed > 0) {
 		for (int i = 0; i < ps->neps; i++)
