@@ -76,13 +76,14 @@ static uint64_t lb_total(const struct svc_stats *ss, int nnodes)
 	return t;
 }
 
-/* Pods of service s that served on node n. */
-static int local_pods(const struct cluster *c, const struct metrics *m, int s, int n)
+/* Pods of service s that served on each node (the caller frees). */
+static int *local_pods(const struct cluster *c, const struct metrics *m, int s)
 {
-	int k = 0;
+	int *k = ks_calloc((size_t)c->nnodes + 1, sizeof *k);
 
 	for (int i = 0; i < c->services[s].neps; i++)
-		k += m->svc[s].eps[i].ever && m->pod_node[c->services[s].eps[i]] == n;
+		if (m->svc[s].eps[i].ever && m->pod_node[c->services[s].eps[i]] >= 0)
+			k[m->pod_node[c->services[s].eps[i]]]++;
 	return k;
 }
 
@@ -132,6 +133,17 @@ double results_ci95(const struct welford *w)
 	if (w->n < 2)
 		return 0;
 	return gsl_cdf_tdist_Pinv(0.975, (double)w->n - 1) * sqrt(welford_var(w) / (double)w->n);
+}
+
+/* Whether Service s's row for node n is written. Every node is, until
+ * Services x nodes passes 200,000 rows (at the scale envelope, 5 million):
+ * then the nodes hosting the Service's pods or dropping its flows are. */
+static int node_listed(const struct cluster *c, const struct metrics *m, int s, int n,
+		       const int *local)
+{
+	if ((size_t)c->nservices * (size_t)c->nnodes <= 200000)
+		return 1;
+	return m->svc[s].nodes[n].dropped > 0 || local[n] > 0;
 }
 
 /* mkdir -p */
@@ -209,6 +221,7 @@ static cJSON *num(cJSON *obj, const char *key, double v)
 static cJSON *service_json(const struct cluster *c, const struct metrics *m,
 			   const struct results_reps *reps, int s)
 {
+	int *lp;
 	const struct service *svc = &c->services[s];
 	const struct svc_stats *ss = &m->svc[s];
 	cJSON *o = cJSON_CreateObject(), *f, *d, *h, *sk, *arr, *ex, *l;
@@ -328,16 +341,21 @@ static cJSON *service_json(const struct cluster *c, const struct metrics *m,
 		cJSON_AddItemToArray(arr, po);
 	}
 	arr = cJSON_AddArrayToObject(o, "nodes");
+	lp = local_pods(c, m, s);
 	for (int n = 0; n < c->nnodes; n++) {
 		const struct node_stats *ns = &ss->nodes[n];
-		cJSON *no = cJSON_CreateObject();
+		cJSON *no;
+
+		if (!node_listed(c, m, s, n, lp))
+			continue;
+		no = cJSON_CreateObject();
 
 		cJSON_AddStringToObject(no, "name", c->nodes[n].name);
 		cJSON_AddStringToObject(no, "zone", c->zones[c->nodes[n].zone]);
 		num(no, "lb_flows", (double)ns->lb_flows);
 		num(no, "lb_share", ratio(ns->lb_flows, lbt));
 		num(no, "expected_lb_share", ss->lb_weight[n]);
-		num(no, "local_pods", local_pods(c, m, s, n));
+		num(no, "local_pods", lp[n]);
 		num(no, "forwarded_out", (double)ns->forwarded_out);
 		num(no, "snat_flows", (double)ns->snat_flows);
 		num(no, "peak_conntrack", m->peak_conntrack[n]);
@@ -348,6 +366,7 @@ static cJSON *service_json(const struct cluster *c, const struct metrics *m,
 		num(no, "answered_fraction", ns->lb_flows ? 1 - ratio(ns->dropped, ns->lb_flows) : 0);
 		cJSON_AddItemToArray(arr, no);
 	}
+	ks_free(lp);
 	return o;
 }
 
@@ -510,17 +529,21 @@ static void nodes_csv(struct buf *b, const struct cluster *c, const struct metri
 	for (int s = 0; s < c->nservices; s++) {
 		const struct svc_stats *ss = &m->svc[s];
 		uint64_t lbt = lb_total(ss, c->nnodes);
+		int *lp = local_pods(c, m, s);
 
 		for (int n = 0; n < c->nnodes; n++) {
 			const struct node_stats *ns = &ss->nodes[n];
 
+			if (!node_listed(c, m, s, n, lp))
+				continue;
 			bprintf(b, "%s,%s,%s,%llu,%.6f,%d,%llu,%llu,%u,%llu\n", c->services[s].name,
 				c->nodes[n].name, c->zones[c->nodes[n].zone],
 				(unsigned long long)ns->lb_flows, ratio(ns->lb_flows, lbt),
-				local_pods(c, m, s, n), (unsigned long long)ns->forwarded_out,
+				lp[n], (unsigned long long)ns->forwarded_out,
 				(unsigned long long)ns->snat_flows, m->peak_conntrack[n],
 				(unsigned long long)ns->dropped);
 		}
+		ks_free(lp);
 	}
 }
 
@@ -706,6 +729,7 @@ void results_print_summary(FILE *f, const struct cluster *c, const struct metric
 			nw = name_width(nw, c->nodes[n].name);
 		if (c->nnodes <= 50) {
 			uint64_t lbt = lb_total(ss, c->nnodes);
+			int *lp = local_pods(c, m, s);
 
 			fprintf(f, "\n  %-*s  %8s  %4s  %9s  %7s  %s\n", nw, "NODE", "LB SHARE", "PODS",
 				"FORWARDED", "DROPPED", "ANSWERS");
@@ -713,12 +737,13 @@ void results_print_summary(FILE *f, const struct cluster *c, const struct metric
 				const struct node_stats *ns = &ss->nodes[n];
 
 				fprintf(f, "  %-*s  %7.2f%%  %4d  %9llu  %7llu  %s\n", nw, c->nodes[n].name,
-					100 * ratio(ns->lb_flows, lbt), local_pods(c, m, s, n),
+					100 * ratio(ns->lb_flows, lbt), lp[n],
 					(unsigned long long)ns->forwarded_out,
 					(unsigned long long)ns->dropped,
 					ns->lb_flows == 0 ? "-" : ns->dropped == 0 ? "yes"
 						: ns->dropped == ns->lb_flows ? "no (times out)" : "partly");
 			}
+			ks_free(lp);
 		}
 	}
 }
