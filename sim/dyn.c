@@ -97,7 +97,8 @@ static void lb_rebuild(struct sim *s, int svc)
 		uint32_t v;
 
 		local[n] = proxy_local_count(sim_view(s, svc, n, &v), n);
-		ok[n] = d->hc[vi(d, svc, n)].healthy;
+		ok[n] = c->services[svc].lb.hc.enabled ? d->hc[vi(d, svc, n)].healthy
+						       : d->speaker[vi(d, svc, n)];
 	}
 	/* keep the choice stream going rather than restarting it */
 	lb->rng.g = NULL;
@@ -105,6 +106,33 @@ static void lb_rebuild(struct sim *s, int svc)
 	lb_init_view(lb, c, svc, local, ok, &keep);
 	ks_free(local);
 	ks_free(ok);
+}
+
+/* MetalLB's memberlist has decided a node's speaker is gone or back
+ * (failover_s after the node failed or returned): re-elect / re-announce. */
+static void on_lb(struct engine *eng, const struct event *ev, void *ctx)
+{
+	struct sim *s = ctx;
+	struct dyn *d = s->dyn;
+	int svc = (int)ev->a, n = (int)(ev->b >> 1);
+
+	(void)eng;
+	d->speaker[vi(d, svc, n)] = (uint8_t)(ev->b & 1);
+	lb_rebuild(s, svc);
+}
+
+/* Tell every MetalLB Service's speakers about node n going up or down. */
+static void speakers_notice(struct sim *s, int n, int up, double now)
+{
+	const struct cluster *c = s->c;
+
+	for (int i = 0; i < c->nservices; i++) {
+		const struct lb_spec *lb = &c->services[i].lb;
+
+		if ((lb->mode == LB_L2 || lb->mode == LB_BGP) && !lb->hc.enabled)
+			engine_schedule(s->eng, now + lb->failover_s, EV_LB, (uint32_t)i,
+					(uint64_t)n << 1 | (uint64_t)up);
+	}
 }
 
 static void on_sync(struct engine *eng, const struct event *ev, void *ctx)
@@ -349,6 +377,7 @@ static void node_down(struct sim *s, int n, double now)
 
 	d->node_up[n] = 0;
 	d->node_ok[n] = 0;
+	speakers_notice(s, n, 0, now);
 	for (int p = 0; p < c->npods; p++)
 		if (s->pod_node[p] == n && (alive(d, p) || d->pod_state[p] == PS_TERMINATING)) {
 			kill_pod(s, p, DROP_NODE_DOWN, now);
@@ -397,6 +426,7 @@ static void on_timeline(struct engine *eng, const struct event *ev, void *ctx)
 		case TL_NODE_UP:
 			d->node_up[te->target] = 1;
 			d->node_ok[te->target] = 1;
+			speakers_notice(s, te->target, 1, now);
 			for (int w = 0; w < c->nworkloads; w++)
 				reconcile(s, w, now);
 			break;
@@ -532,6 +562,8 @@ void dyn_create(struct sim *s, uint64_t seed, uint32_t replication)
 	d->nver = ks_calloc((size_t)c->nservices + 1, sizeof *d->nver);
 	d->view = ks_calloc((size_t)c->nservices * (size_t)c->nnodes + 1, sizeof *d->view);
 	d->hc = ks_calloc((size_t)c->nservices * (size_t)c->nnodes + 1, sizeof *d->hc);
+	d->speaker = ks_calloc((size_t)c->nservices * (size_t)c->nnodes + 1, 1);
+	memset(d->speaker, 1, (size_t)c->nservices * (size_t)c->nnodes);
 	d->sync_jitter = ks_calloc((size_t)c->nnodes + 1, sizeof *d->sync_jitter);
 	rng_init(&d->hc_rng, rng_derive(seed, replication, STREAM_HEALTH, 0));
 	rng_init(&d->sync_rng, rng_derive(seed, replication, STREAM_SYNC, 0));
@@ -583,6 +615,7 @@ void dyn_create(struct sim *s, uint64_t seed, uint32_t replication)
 	engine_on(s->eng, EV_READY, on_ready, s);
 	engine_on(s->eng, EV_GONE, on_gone, s);
 	engine_on(s->eng, EV_SAMPLE, on_sample, s);
+	engine_on(s->eng, EV_LB, on_lb, s);
 }
 
 void dyn_finish(struct sim *s)
@@ -627,6 +660,7 @@ void dyn_destroy(struct sim *s)
 	ks_free(d->nver);
 	ks_free(d->view);
 	ks_free(d->hc);
+	ks_free(d->speaker);
 	ks_free(d->sync_jitter);
 	ks_free(d->pod_state);
 	ks_free(d->pod_epoch);

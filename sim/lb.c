@@ -36,6 +36,10 @@ static int eligible(const struct cluster *c, const struct service *s, int n, int
 	 * addressing NodePorts itself is not bound by it. */
 	if (m != LB_DIRECT && has_label(&c->nodes[n].labels, EXCLUDE_LABEL))
 		return 0;
+	/* MetalLB: a node whose speaker memberlist has declared dead does not
+	 * announce (healthy[] carries that view during a run) */
+	if (healthy && !s->lb.hc.enabled && (m == LB_L2 || m == LB_BGP) && !healthy[n])
+		return 0;
 	switch (m) {
 	case LB_DIRECT:
 		return 1;

@@ -4,6 +4,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 #include <CUnit/CUnit.h>
 
 #include "ktsim/scenario.h"
@@ -152,6 +153,38 @@ static void dynamics_should_change_the_rate(void)
 	done(&r);
 }
 
+/* MetalLB L2: the leader takes everything; when it fails, a new leader is
+ * elected failover_s later and what reached the old one meanwhile is lost. */
+static void dynamics_should_fail_over_the_l2_leader(void)
+{
+	static const char text[] =
+		"{\"duration_s\": 60, \"nodes\": [{\"name\": \"a\"}, {\"name\": \"b\"}, {\"name\": \"c\"}],"
+		" \"workloads\": [{\"name\": \"w\", \"replicas\": 3, \"labels\": {\"app\": \"w\"},"
+		"  \"pin\": [\"a\", \"b\", \"c\"], \"server\": {\"concurrency\": 16}}],"
+		" \"services\": [{\"name\": \"s\", \"type\": \"LoadBalancer\", \"selector\": {\"app\": \"w\"},"
+		"  \"externalTrafficPolicy\": \"Local\", \"loadBalancer\": {\"mode\": \"l2\", \"failover_s\": 10}}],"
+		" \"clients\": [{\"name\": \"c\", \"service\": \"s\", \"arrival\": {\"process\": \"poisson\", \"rate_per_s\": 1000}}],"
+		" \"timeline\": [{\"at_s\": 20, \"action\": \"node_down\", \"node\": \"c\"}]}";
+	char path[] = "/tmp/ktsim-l2-XXXXXX";
+	int fd = mkstemp(path), leaders = 0;
+	struct run r;
+	double lost = 1000 * 10;
+
+	CU_ASSERT_FATAL(fd >= 0);
+	CU_ASSERT_FATAL(write(fd, text, sizeof text - 1) == (ssize_t)(sizeof text - 1));
+	close(fd);
+	run(&r, path, NULL, 0);
+	unlink(path);
+	/* c leads (the hash of node and Service), then one other node */
+	for (int n = 0; n < 3; n++)
+		leaders += r.ss->nodes[n].lb_flows > 0;
+	CU_ASSERT_EQUAL(leaders, 2);
+	CU_ASSERT(r.ss->nodes[2].lb_flows > 0);
+	printf("lost at the dead leader %llu, expected %.0f ", (unsigned long long)r.ss->drops[DROP_NODE_DOWN], lost);
+	CU_ASSERT_DOUBLE_EQUAL((double)r.ss->drops[DROP_NODE_DOWN], lost, 5 * sqrt(lost) + 16);
+	done(&r);
+}
+
 CU_ErrorCode suite_dynamics(void)
 {
 	static const struct test_case cases[] = {
@@ -161,6 +194,7 @@ CU_ErrorCode suite_dynamics(void)
 		{ "dynamics_should_roll_out_without_loss_only_when_tuned", dynamics_should_roll_out_without_loss_only_when_tuned },
 		{ "dynamics_should_drop_on_a_failed_node_until_detected", dynamics_should_drop_on_a_failed_node_until_detected },
 		{ "dynamics_should_change_the_rate", dynamics_should_change_the_rate },
+		{ "dynamics_should_fail_over_the_l2_leader", dynamics_should_fail_over_the_l2_leader },
 		{ NULL, NULL },
 	};
 	return tests_add("dynamics", cases);
