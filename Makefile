@@ -134,10 +134,14 @@ demo: deps
 	./$(BIN) run scenarios/local-50-25-25.json -o out/demo
 
 bench: deps
-	@$(MAKE) --no-print-directory $(BIN) $(BUILD)/bench-engine
+	@$(MAKE) --no-print-directory $(BIN) $(BUILD)/bench-engine $(BUILD)/bench-placement
 	@sh tests/bench.sh ./$(BIN)
 
 $(BUILD)/bench-engine: tests/bench_engine.c $(LIBOBJS)
+	$(say) LD $@
+	$(Q)$(CC) $(CFLAGS) -Wno-missing-prototypes $^ -o $@ $(LDLIBS)
+
+$(BUILD)/bench-placement: tests/bench_placement.c $(LIBOBJS)
 	$(say) LD $@
 	$(Q)$(CC) $(CFLAGS) -Wno-missing-prototypes $^ -o $@ $(LDLIBS)
 

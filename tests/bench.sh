@@ -19,6 +19,7 @@ print(f"{sys.argv[1]:<28} {eps/1e6:7.2f} M events/s  {1e9/eps if eps else 0:6.1f
 PY
 }
 if [ -x build/bench-engine ]; then build/bench-engine; fi
+if [ -x build/bench-placement ]; then build/bench-placement; fi
 # Best of three runs: the machine is shared and noisy; the fastest run is the
 # one least disturbed.
 best() { # NAME DIR ARGS...
