@@ -185,6 +185,38 @@ static void dynamics_should_fail_over_the_l2_leader(void)
 	done(&r);
 }
 
+/* Keep-alive connections after a scale-up from 3 to 6 pods at 120 s,
+ * measured over the next minute. A connection carries 600 requests about
+ * 104 ms apart (62.4 s, 9.6 requests/s). The ~5/s x 62.4 s = 312 connections
+ * open at the scale-up stay on the old pods and, with remaining lives uniform
+ * over 62.4 s, send ~312 x 300 = 93.6k requests in the window. The new pods
+ * take connections only after readiness (5 s) and the proxy sync (1 s): the
+ * 30 opened before go to the old pods (~16.4k requests), the 270 after are
+ * split six ways (5 x 9.6 x 54^2 / 2 = 70k). Old pods 48.4k requests each,
+ * new 11.7k: busy-time ratio 4.1. The new pods' ~135 connections with
+ * triangular weights make that ~10% noisy; bounds are 3 sigma. */
+static void dynamics_should_keep_old_connections_on_old_pods_after_a_scale_up(void)
+{
+	struct run r;
+	double old = 0, young = 0, ratio;
+
+	run(&r, "../scenarios/keepalive-scale-up.json", NULL, 0);
+	CU_ASSERT_FATAL(r.ss->neps >= 6);
+	for (int i = 6; i < r.ss->neps; i++)
+		CU_ASSERT(!r.ss->eps[i].ever);
+	for (int i = 0; i < 3; i++) {
+		old += r.m->utilization[i] / 3;
+		young += r.m->utilization[i + 3] / 3;
+	}
+	ratio = old / young;
+	printf("utilization old %.3f new %.3f, ratio %.2f (theory 4.1) ", old, young, ratio);
+	CU_ASSERT(ratio > 2.9 && ratio < 5.4);
+	/* new connections are balanced over all six */
+	for (int i = 0; i < 6; i++)
+		CU_ASSERT(r.ss->eps[i].flows > 0);
+	done(&r);
+}
+
 CU_ErrorCode suite_dynamics(void)
 {
 	static const struct test_case cases[] = {
@@ -195,6 +227,8 @@ CU_ErrorCode suite_dynamics(void)
 		{ "dynamics_should_drop_on_a_failed_node_until_detected", dynamics_should_drop_on_a_failed_node_until_detected },
 		{ "dynamics_should_change_the_rate", dynamics_should_change_the_rate },
 		{ "dynamics_should_fail_over_the_l2_leader", dynamics_should_fail_over_the_l2_leader },
+		{ "dynamics_should_keep_old_connections_on_old_pods_after_a_scale_up",
+		  dynamics_should_keep_old_connections_on_old_pods_after_a_scale_up },
 		{ NULL, NULL },
 	};
 	return tests_add("dynamics", cases);
