@@ -39,3 +39,18 @@ for policy in Cluster Local; do
 	best "bench-reference ($policy)" "$out/reference-$policy" scenarios/bench-reference.json \
 		--set "services[0].externalTrafficPolicy=$policy"
 done
+# Memory must not grow with the number of flows simulated: the same model
+# (Cluster) for 10 M and for 100 M flows (19.2 flows/ms), peak RSS within 5%.
+for n in 10 100; do
+	"$bin" run scenarios/bench-reference.json -q -o "$out/flows-${n}M" \
+		--set "duration_s=$((n * 1000000 / 19200 + 1))" || exit 1
+	line "bench-reference ${n}M flows" "$out/flows-${n}M"
+done
+python3 - "$out/flows-10M/results.json" "$out/flows-100M/results.json" <<'PY'
+import json, sys
+a, b = (json.load(open(p))["sim"]["peak_rss_mb"] for p in sys.argv[1:3])
+growth = (b - a) / a
+print(f"memory check: peak RSS {a:.1f} MiB at 10M flows, {b:.1f} MiB at 100M flows "
+      f"({growth:+.1%}): {'ok' if abs(growth) <= 0.05 else 'FAIL, over 5%'}")
+sys.exit(0 if abs(growth) <= 0.05 else 1)
+PY
