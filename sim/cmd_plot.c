@@ -1,5 +1,5 @@
 /* cmd_plot — `ktsim plot DIR`: draw the plots of a run or compare directory
- * (see plot.h): comparison.json first, else results.json. */
+ * (see plot.h): comparison.json first, then sweep.json, else results.json. */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -24,6 +24,9 @@ static const char HELP[] =
 	"  DIR from `ktsim compare` (comparison.json), per Service:\n"
 	"    compare-share-SVC    share per pod, one bar per variant\n"
 	"    compare-metrics-SVC  max/mean, SNAT, drops, second hop, p99 per variant\n"
+	"  DIR from `ktsim sweep` (sweep.json), per Service:\n"
+	"    sweep-SVC     max/mean, p99 latency and drops against the first numeric\n"
+	"                  varied key, a line per value of the others, 95% bands\n"
 	"\n"
 	"Without gnuplot on PATH the data and scripts are still written, a notice\n"
 	"says so on stderr, and the exit status is 0.\n"
@@ -31,7 +34,8 @@ static const char HELP[] =
 	"  -h, --help    show this help\n"
 	"\n"
 	"exit status: 0 ok, 1 a file could not be written or gnuplot failed,\n"
-	"2 bad usage, or DIR holds no results.json or comparison.json (or a bad one)\n";
+	"2 bad usage, or DIR holds no results.json, comparison.json or sweep.json\n"
+	"(or a bad one)\n";
 
 static int exists(const char *dir, const char *name)
 {
@@ -47,7 +51,7 @@ int cmd_plot(int argc, char **argv)
 	const char *dir = NULL;
 	struct stat st;
 	struct err e;
-	int n, cmp;
+	int n, cmp, swp;
 
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
@@ -62,20 +66,21 @@ int cmd_plot(int argc, char **argv)
 		dir = argv[i];
 	}
 	if (dir == NULL)
-		return cmd_usage_error("plot", "missing DIR (a directory written by ktsim run or compare)");
+		return cmd_usage_error("plot", "missing DIR (a directory written by ktsim run, compare or sweep)");
 	if (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode)) {
 		fprintf(stderr, "ktsim plot: %s: %s\n", dir,
 			stat(dir, &st) < 0 ? strerror(errno) : "not a directory");
 		return 2;
 	}
 	cmp = exists(dir, "comparison.json");
-	if (!cmp && !exists(dir, "results.json")) {
-		fprintf(stderr, "ktsim plot: %s: no results.json or comparison.json here; give a "
-			"directory written by ktsim run or ktsim compare\n", dir);
+	swp = !cmp && exists(dir, "sweep.json");
+	if (!cmp && !swp && !exists(dir, "results.json")) {
+		fprintf(stderr, "ktsim plot: %s: no results.json, comparison.json or sweep.json here; "
+			"give a directory written by ktsim run, compare or sweep\n", dir);
 		return 2;
 	}
 	err_init(&e);
-	n = cmp ? plot_compare_dir(dir, &e) : plot_run_dir(dir, &e);
+	n = cmp ? plot_compare_dir(dir, &e) : swp ? plot_sweep_dir(dir, &e) : plot_run_dir(dir, &e);
 	if (n < 0) {
 		fprintf(stderr, "ktsim plot: ");
 		err_print(stderr, &e);

@@ -8,7 +8,7 @@
  * results.json (timing fields left out), so a resumed, a serial and an MPI
  * sweep write the same bytes. Under MPI (make MPI=1, mpirun -np N) rank r
  * runs the points k with k % N == r and sends its rows to rank 0, which
- * writes sweep.json and sweep.csv in point order. */
+ * writes sweep.json and sweep.csv in point order, then the plots (plot.h). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +24,7 @@
 #include "grid_int.h"
 #include "ktsim/json.h"
 #include "ktsim/mem.h"
+#include "ktsim/plot.h"
 #include "ktsim/scenario.h"
 
 #define MAX_POINTS 100000
@@ -33,7 +34,8 @@ static const char HELP[] =
 	"                   [--seed N] [--set KEY=VALUE]... [--replications R] [-q]\n"
 	"\n"
 	"Run SCENARIO at every point of a grid of values and tabulate the headline\n"
-	"figures per point and Service in DIR/sweep.csv and DIR/sweep.json.\n"
+	"figures per point and Service in DIR/sweep.csv and DIR/sweep.json, and plot\n"
+	"them against the first numeric varied key in DIR/plots/sweep-SVC.png.\n"
 	"\n"
 	"  --vary KEY=A:B[:STEP]  numbers from A to B inclusive (step 1 by default),\n"
 	"                     e.g. --vary clients[0].arrival.rate_per_s=500:3000:500\n"
@@ -391,8 +393,18 @@ int cmd_sweep(int argc, char **argv)
 #endif
 	if (rc == 0 && rank == 0) {
 		rc = write_tables(outdir, ax, nax, rows, npoints, &o, o.quiet);
+		if (rc == 0) {
+			/* the sweep's plots, or their data when gnuplot is missing */
+			err_init(&e);
+			if (plot_sweep_dir(outdir, &e) < 0) {
+				fprintf(stderr, "ktsim sweep: ");
+				err_print(stderr, &e);
+				rc = 1;
+			}
+		}
 		if (rc == 0 && !o.quiet)
-			printf("\nresults: %s/sweep.csv (sweep.json, one directory per point under points/)\n",
+			printf("\nresults: %s/sweep.csv (sweep.json, plots/, one directory per point under "
+			       "points/)\n",
 			       outdir);
 	}
 done:

@@ -24,6 +24,10 @@ for r in rows:
     want = 1.5 if r["services[0].externalTrafficPolicy"] == "Local" else 1.0
     assert abs(m - want) < 0.08, (r, m)
 PY
+# Plots: sweep-web.dat, a row per point (3 rates x 2 policies), and its script.
+dat="$tmp/serial/plots/sweep-web.dat"
+[ -s "$dat" ] && [ -s "$tmp/serial/plots/sweep-web.gp" ] && ok || no "sweep wrote no plots/sweep-web.dat and .gp"
+[ "$(grep -c '^[0-9]' "$dat" 2>/dev/null)" -eq 6 ] && ok || no "sweep-web.dat has 6 rows"
 # Resume: only a missing point runs again.
 touch -d '2000-01-01' "$tmp/serial/points"/*/results.json
 rm "$tmp/serial/points/p4_600_Cluster/results.json"

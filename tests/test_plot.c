@@ -440,6 +440,94 @@ static void plot_should_draw_a_comparison_with_missing_pods(void)
 	rm_tree(dir);
 }
 
+/* A sweep of three rates with 95% intervals, as `ktsim sweep` writes it
+ * (the points out of x order, the mean apart from the first replication). */
+static const char SWP[] =
+	"{\"scenario\": \"scenarios/x.json\",\n"
+	" \"vary\": [{\"key\": \"clients[0].arrival.rate_per_s\", \"values\": [\"300\", \"100\", \"200\"]}],\n"
+	" \"points\": [\n"
+	"  {\"point\": 0, \"dir\": \"p0_300\", \"settings\": {\"clients[0].arrival.rate_per_s\": \"300\"},\n"
+	"   \"services\": [{\"name\": \"web\", \"max_over_mean\": 1.9, \"latency_p99_ms\": 90, \"drop_fraction\": 0.3,\n"
+	"    \"ci95\": {\"max_over_mean\": {\"mean\": 1.8, \"half_width\": 0.2},\n"
+	"             \"latency_p99_ms\": {\"mean\": 80, \"half_width\": 10},\n"
+	"             \"drop_fraction\": {\"mean\": 0.25, \"half_width\": 0.05}}}]},\n"
+	"  {\"point\": 1, \"dir\": \"p1_100\", \"settings\": {\"clients[0].arrival.rate_per_s\": \"100\"},\n"
+	"   \"services\": [{\"name\": \"web\", \"max_over_mean\": 1.1, \"latency_p99_ms\": 40, \"drop_fraction\": 0,\n"
+	"    \"ci95\": {\"max_over_mean\": {\"mean\": 1.2, \"half_width\": 0.1},\n"
+	"             \"latency_p99_ms\": {\"mean\": 42, \"half_width\": 4},\n"
+	"             \"drop_fraction\": {\"mean\": 0, \"half_width\": 0}}}]},\n"
+	"  {\"point\": 2, \"dir\": \"p2_200\", \"settings\": {\"clients[0].arrival.rate_per_s\": \"200\"},\n"
+	"   \"services\": [{\"name\": \"web\", \"max_over_mean\": 1.4, \"latency_p99_ms\": 50, \"drop_fraction\": 0.1,\n"
+	"    \"ci95\": {\"max_over_mean\": {\"mean\": 1.5, \"half_width\": 0.3},\n"
+	"             \"latency_p99_ms\": {\"mean\": 55, \"half_width\": 5},\n"
+	"             \"drop_fraction\": {\"mean\": 0.1, \"half_width\": 0.02}}}]}]}\n";
+
+static void write_sweep(const char *dir)
+{
+	char p[128];
+	FILE *f;
+
+	snprintf(p, sizeof p, "%s/sweep.json", dir);
+	f = fopen(p, "w");
+	CU_ASSERT_FATAL(f != NULL);
+	fputs(SWP, f);
+	fclose(f);
+}
+
+/* A sweep: a row per point in x order, each figure as the ci95 mean with
+ * its band mean -/+ half-width; the verb finds sweep.json. */
+static void plot_should_draw_a_sweep_with_bands(void)
+{
+	static const double want[3][10] = {
+		/* x, then mean, lo, hi of max/mean, p99 and dropped */
+		{ 100, 1.2, 1.1, 1.3, 42, 38, 46, 0, 0, 0 },
+		{ 200, 1.5, 1.2, 1.8, 55, 50, 60, 0.1, 0.08, 0.12 },
+		{ 300, 1.8, 1.6, 2.0, 80, 70, 90, 0.25, 0.2, 0.3 },
+	};
+	static const int col[10] = { 0, 4, 5, 6, 7, 8, 9, 10, 11, 12 };
+	char dir[64], pdir[96], *rows[64][16], *argv[] = { (char *)"plot", dir, NULL };
+	char *gp, dat[160];
+	int n, saved, out;
+	struct err e;
+
+	strcpy(dir, "/tmp/ktsim-plot-XXXXXX");
+	CU_ASSERT_FATAL(mkdtemp(dir) != NULL);
+	write_sweep(dir);
+	snprintf(pdir, sizeof pdir, "%s/plots", dir);
+	err_init(&e);
+	out = mute(1);
+	saved = mute(2);
+	CU_ASSERT_EQUAL(plot_sweep_dir(dir, &e), 1);
+	unmute(2, saved);
+	unmute(1, out);
+	n = dat_rows(pdir, "sweep-web.dat", rows);
+	CU_ASSERT_EQUAL_FATAL(n, 3);
+	for (int r = 0; r < 3; r++) {
+		CU_ASSERT_STRING_EQUAL(rows[r][2], "1");
+		for (int c = 0; c < 10; c++)
+			CU_ASSERT_DOUBLE_EQUAL(atof(rows[r][col[c]]), want[r][c], 1e-9);
+	}
+	CU_ASSERT_STRING_EQUAL(rows[0][1], "100");
+	CU_ASSERT_STRING_EQUAL(rows[0][3], "1");
+	rows_free(rows, n);
+	gp = slurp(pdir, "sweep-web.gp");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(gp);
+	CU_ASSERT_PTR_NOT_NULL(strstr(gp, "bands = 1\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(gp, "with filledcurves"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(gp, "xname = \"clients[0].arrival.rate_per_s\"\n"));
+	ks_free(gp);
+	/* `ktsim plot DIR` on a sweep directory */
+	snprintf(dat, sizeof dat, "%s/sweep-web.dat", pdir);
+	unlink(dat);
+	out = mute(1);
+	saved = mute(2);
+	CU_ASSERT_EQUAL(cmd_plot(2, argv), 0);
+	unmute(2, saved);
+	unmute(1, out);
+	CU_ASSERT(exists(pdir, "sweep-web.dat", 100));
+	rm_tree(dir);
+}
+
 /* The scripts in plots/ are copies of what ktsim writes: from `set datafile`
  * on (the style and the body) they must match the scripts written now. */
 static void plot_should_keep_the_example_scripts_in_step(void)
@@ -449,8 +537,9 @@ static void plot_should_keep_the_example_scripts_in_step(void)
 		{ "latency-web.gp", "latency.gp" }, { "paths.gp", "paths.gp" },
 		{ "compare-share-web.gp", "compare-share.gp" },
 		{ "compare-metrics-web.gp", "compare-metrics.gp" },
+		{ "sweep-web.gp", "sweep.gp" },
 	};
-	char dir[64], cdir[96], pdir[128];
+	char dir[64], cdir[96], sdir[96], pdir[128];
 	struct err e;
 	int rc;
 
@@ -458,14 +547,18 @@ static void plot_should_keep_the_example_scripts_in_step(void)
 	snprintf(cdir, sizeof cdir, "%s/cmp", dir);
 	CU_ASSERT_FATAL(mkdir(cdir, 0777) == 0);
 	write_comparison(cdir);
+	snprintf(sdir, sizeof sdir, "%s/swp", dir);
+	CU_ASSERT_FATAL(mkdir(sdir, 0777) == 0);
+	write_sweep(sdir);
 	err_init(&e);
 	ks_free(quietly(dir, plot_run_dir, &e, &rc));
 	ks_free(quietly(cdir, plot_compare_dir, &e, &rc));
+	ks_free(quietly(sdir, plot_sweep_dir, &e, &rc));
 	for (size_t i = 0; i < sizeof pairs / sizeof pairs[0]; i++) {
 		char *mine, *example;
 		const char *a, *b;
 
-		snprintf(pdir, sizeof pdir, "%s/plots", i < 4 ? dir : cdir);
+		snprintf(pdir, sizeof pdir, "%s/plots", i < 4 ? dir : i < 6 ? cdir : sdir);
 		mine = slurp(pdir, pairs[i][0]);
 		example = slurp("../plots", pairs[i][1]);
 		CU_ASSERT_PTR_NOT_NULL_FATAL(mine);
@@ -490,6 +583,7 @@ CU_ErrorCode suite_plot(void)
 		{ "plot_should_name_a_missing_or_bad_directory", plot_should_name_a_missing_or_bad_directory },
 		{ "plot_should_render_png_and_svg_with_gnuplot", plot_should_render_png_and_svg_with_gnuplot },
 		{ "plot_should_draw_a_comparison_with_missing_pods", plot_should_draw_a_comparison_with_missing_pods },
+		{ "plot_should_draw_a_sweep_with_bands", plot_should_draw_a_sweep_with_bands },
 		{ "plot_should_keep_the_example_scripts_in_step", plot_should_keep_the_example_scripts_in_step },
 		{ NULL, NULL },
 	};

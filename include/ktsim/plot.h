@@ -1,5 +1,5 @@
-/* plot — gnuplot figures of a run directory (results.json) or a compare
- * directory (comparison.json), written to DIR/plots/.
+/* plot — gnuplot figures of a run directory (results.json), a compare
+ * directory (comparison.json) or a sweep (sweep.json), written to DIR/plots/.
  *
  * Each plot NAME is a tab-separated data file NAME.dat ('#' lines name the
  * source and the columns) and a gnuplot script NAME.gp: a block of values
@@ -25,5 +25,9 @@ int plot_run_dir(const char *dir, struct err *e);
 /* Plots of the comparison in dir (dir/comparison.json): compare-share-<svc>
  * and compare-metrics-<svc>. Returns as plot_run_dir. */
 int plot_compare_dir(const char *dir, struct err *e);
+/* Plots of the sweep in dir (dir/sweep.json): sweep-<svc>, max/mean, p99 and
+ * dropped against the first numeric varied key, a line per value of the other
+ * keys, 95% bands when replicated. Returns as plot_run_dir. */
+int plot_sweep_dir(const char *dir, struct err *e);
 
 #endif
