@@ -44,24 +44,32 @@ static void rm_tree(const char *dir)
 	rmdir(dir);
 }
 
-/* Run the 50/25/25 scenario (30 s) with `set` (or none) into a new dir. */
-static void run_into(char *dir, const char *set)
+/* Run scenarios/file with the n settings in sets into dir. */
+static void run_scenario(const char *dir, const char *file, const char **sets, int n)
 {
-	const char *sets[] = { "duration_s=30", set };
 	struct cluster *c;
 	struct sim *s;
 	struct err e;
+	char path[256];
 
-	strcpy(dir, "/tmp/ktsim-plot-XXXXXX");
-	CU_ASSERT_FATAL(mkdtemp(dir) != NULL);
+	snprintf(path, sizeof path, "../scenarios/%s", file);
 	err_init(&e);
-	CU_ASSERT_FATAL(scenario_load(&c, "../scenarios/local-50-25-25.json", sets, set ? 2 : 1,
-				      &e) == 0);
+	CU_ASSERT_FATAL(scenario_load(&c, path, sets, n, &e) == 0);
 	s = sim_create(c, c->seed, 0);
 	sim_run(s, NULL, NULL);
 	CU_ASSERT_FATAL(results_write(dir, c, sim_metrics(s), NULL, c->seed, &e) == 0);
 	sim_destroy(s);
 	cluster_destroy(c);
+}
+
+/* Run the 50/25/25 scenario (30 s) with `set` (or none) into a new dir. */
+static void run_into(char *dir, const char *set)
+{
+	const char *sets[] = { "duration_s=30", set };
+
+	strcpy(dir, "/tmp/ktsim-plot-XXXXXX");
+	CU_ASSERT_FATAL(mkdtemp(dir) != NULL);
+	run_scenario(dir, "local-50-25-25.json", sets, set ? 2 : 1);
 }
 
 static char *slurp(const char *dir, const char *name)
@@ -528,6 +536,82 @@ static void plot_should_draw_a_sweep_with_bands(void)
 	rm_tree(dir);
 }
 
+/* A hand-written timeseries.csv (samples every 2 s, 13 pods) and timeline:
+ * per-second rates per pod, the 11 busiest pods apart and the other two
+ * summed, drops differenced from the nodes' running totals, healthy nodes
+ * counted, the events as block 1. */
+static void plot_should_draw_the_time_series_of_a_timeline(void)
+{
+	char dir[64], pdir[96], p[160], *rows[64][16], *gp;
+	struct err e;
+	cJSON *root, *tl;
+	FILE *f;
+	int n, rc;
+	/* node-1 and node-2: running totals of drops and the LB's view */
+	static const int drops[3][2] = { { 0, 0 }, { 10, 4 }, { 10, 20 } };
+	static const int healthy[3][2] = { { 1, 1 }, { 0, 1 }, { 1, 1 } };
+
+	run_into(dir, NULL);
+	snprintf(pdir, sizeof pdir, "%s/plots", dir);
+	root = results(dir);
+	tl = cJSON_AddArrayToObject(root, "timeline");
+	cJSON_AddItemToArray(tl, cJSON_Parse("{\"at_s\": 3, \"action\": \"delete_pod\", "
+		"\"target\": \"p00\", \"dropped_until_next\": 30}"));
+	cJSON_AddItemToArray(tl, cJSON_Parse("{\"at_s\": 5, \"action\": \"node_down\", "
+		"\"target\": \"node-2\", \"dropped_until_next\": 0}"));
+	gp = cJSON_Print(root);
+	snprintf(p, sizeof p, "%s/results.json", dir);
+	CU_ASSERT_FATAL((f = fopen(p, "w")) != NULL);
+	fputs(gp, f);
+	fclose(f);
+	free(gp);
+	cJSON_Delete(root);
+	snprintf(p, sizeof p, "%s/timeseries.csv", dir);
+	CU_ASSERT_FATAL((f = fopen(p, "w")) != NULL);
+	fputs("time_s,kind,service,pod,node,flows,completed,dropped,queue,latency_mean_ms,"
+	      "lb_healthy\n", f);
+	for (int t = 0; t < 3; t++) {
+		/* p00 sends 100, 0, 50 (its node gone at the end), pK 100 - K */
+		for (int k = 0; k < 13; k++)
+			fprintf(f, "%d,pod,web,p%02d,%s,%d,0,0,0,1.0,\n", 2 * (t + 1), k,
+				k == 0 && t == 2 ? "" : k % 2 ? "node-a" : "node-b",
+				k == 0 ? (int[]){ 100, 0, 50 }[t] : 100 - k);
+		for (int nd = 0; nd < 2; nd++)
+			fprintf(f, "%d,node,web,,node-%d,999,,%d,,,%d\n", 2 * (t + 1), nd + 1,
+				drops[t][nd], healthy[t][nd]);
+	}
+	fclose(f);
+	err_init(&e);
+	ks_free(quietly(dir, plot_run_dir, &e, &rc));
+	CU_ASSERT_EQUAL(rc, 5);
+	n = dat_rows(pdir, "timeseries-web.dat", rows);
+	CU_ASSERT_EQUAL_FATAL(n, 5);
+	for (int t = 0; t < 3; t++) {
+		CU_ASSERT_EQUAL(atof(rows[t][0]), 2 * (t + 1));
+		/* drops 0, 14, 30 in all: 0, 7, 8 per second */
+		CU_ASSERT(same(rows[t][1], (double[]){ 0, 7, 8 }[t]));
+		CU_ASSERT(same(rows[t][2], (double[]){ 2, 1, 2 }[t]));
+		CU_ASSERT_STRING_EQUAL(rows[t][3], "2");
+		/* p01 .. p11, then p00 + p12 */
+		for (int k = 1; k <= 11; k++)
+			CU_ASSERT(same(rows[t][3 + k], (100 - k) / 2.0));
+		CU_ASSERT(same(rows[t][15], ((double[]){ 100, 0, 50 }[t] + 88) / 2));
+	}
+	CU_ASSERT_STRING_EQUAL(rows[3][0], "3");
+	CU_ASSERT_STRING_EQUAL(rows[3][1], "delete_pod p00");
+	CU_ASSERT_STRING_EQUAL(rows[3][2], "30");
+	CU_ASSERT_STRING_EQUAL(rows[4][0], "5");
+	CU_ASSERT_STRING_EQUAL(rows[4][1], "node_down node-2");
+	rows_free(rows, n);
+	gp = slurp(pdir, "timeseries-web.gp");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(gp);
+	CU_ASSERT_PTR_NOT_NULL(strstr(gp, "npods = 12\nnnodes = 2\nnev = 2\nxmax = 6\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(gp, "array pod[12] = [\"p01@node-a\", \"p02@node-b\", "));
+	CU_ASSERT_PTR_NOT_NULL(strstr(gp, "\"p11@node-a\", \"other 2 pods (summed)\"]\n"));
+	ks_free(gp);
+	rm_tree(dir);
+}
+
 /* The scripts in plots/ are copies of what ktsim writes: from `set datafile`
  * on (the style and the body) they must match the scripts written now. */
 static void plot_should_keep_the_example_scripts_in_step(void)
@@ -538,8 +622,9 @@ static void plot_should_keep_the_example_scripts_in_step(void)
 		{ "compare-share-web.gp", "compare-share.gp" },
 		{ "compare-metrics-web.gp", "compare-metrics.gp" },
 		{ "sweep-web.gp", "sweep.gp" },
+		{ "timeseries-web.gp", "timeseries.gp" },
 	};
-	char dir[64], cdir[96], sdir[96], pdir[128];
+	char dir[64], cdir[96], sdir[96], tdir[96], pdir[128];
 	struct err e;
 	int rc;
 
@@ -550,15 +635,20 @@ static void plot_should_keep_the_example_scripts_in_step(void)
 	snprintf(sdir, sizeof sdir, "%s/swp", dir);
 	CU_ASSERT_FATAL(mkdir(sdir, 0777) == 0);
 	write_sweep(sdir);
+	/* 50/25/25 has no timeline: timeseries.gp is from the pod-loss run */
+	snprintf(tdir, sizeof tdir, "%s/tl", dir);
+	CU_ASSERT_FATAL(mkdir(tdir, 0777) == 0);
+	run_scenario(tdir, "local-pod-loss.json", NULL, 0);
 	err_init(&e);
 	ks_free(quietly(dir, plot_run_dir, &e, &rc));
 	ks_free(quietly(cdir, plot_compare_dir, &e, &rc));
 	ks_free(quietly(sdir, plot_sweep_dir, &e, &rc));
+	ks_free(quietly(tdir, plot_run_dir, &e, &rc));
 	for (size_t i = 0; i < sizeof pairs / sizeof pairs[0]; i++) {
 		char *mine, *example;
 		const char *a, *b;
 
-		snprintf(pdir, sizeof pdir, "%s/plots", i < 4 ? dir : i < 6 ? cdir : sdir);
+		snprintf(pdir, sizeof pdir, "%s/plots", i < 4 ? dir : i < 6 ? cdir : i < 7 ? sdir : tdir);
 		mine = slurp(pdir, pairs[i][0]);
 		example = slurp("../plots", pairs[i][1]);
 		CU_ASSERT_PTR_NOT_NULL_FATAL(mine);
@@ -584,6 +674,7 @@ CU_ErrorCode suite_plot(void)
 		{ "plot_should_render_png_and_svg_with_gnuplot", plot_should_render_png_and_svg_with_gnuplot },
 		{ "plot_should_draw_a_comparison_with_missing_pods", plot_should_draw_a_comparison_with_missing_pods },
 		{ "plot_should_draw_a_sweep_with_bands", plot_should_draw_a_sweep_with_bands },
+		{ "plot_should_draw_the_time_series_of_a_timeline", plot_should_draw_the_time_series_of_a_timeline },
 		{ "plot_should_keep_the_example_scripts_in_step", plot_should_keep_the_example_scripts_in_step },
 		{ NULL, NULL },
 	};
