@@ -94,36 +94,6 @@ static cJSON *services_row(const struct cluster *c, const struct metrics *m)
 	return arr;
 }
 
-static double get_num(const cJSON *o, const char *k)
-{
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
-
-	return cJSON_IsNumber(v) ? v->valuedouble : 0;
-}
-
-static const char *get_str(const cJSON *o, const char *k)
-{
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
-
-	return cJSON_IsString(v) ? v->valuestring : "";
-}
-
-/* CSV field quoting (RFC 4180) for values that may hold commas or quotes. */
-static void csv_field(FILE *f, const char *s)
-{
-	if (strpbrk(s, ",\"\n") == NULL) {
-		fputs(s, f);
-		return;
-	}
-	fputc('"', f);
-	for (; *s; s++) {
-		if (*s == '"')
-			fputc('"', f);
-		fputc(*s, f);
-	}
-	fputc('"', f);
-}
-
 static char *comparison_csv(const cJSON *root, const struct grid_axis *ax, int nax, size_t *len)
 {
 	char *buf = NULL;
@@ -133,7 +103,7 @@ static char *comparison_csv(const cJSON *root, const struct grid_axis *ax, int n
 	fputs("variant", f);
 	for (int a = 0; a < nax; a++) {
 		fputc(',', f);
-		csv_field(f, ax[a].key);
+		grid_csv_field(f, ax[a].key);
 	}
 	fputs(",service,externalTrafficPolicy,pods,pending,max_over_mean,jain,gini,cv,"
 	      "snat_fraction,drop_fraction,second_hop_fraction,p99_ms,pod_shares\n", f);
@@ -141,22 +111,22 @@ static char *comparison_csv(const cJSON *root, const struct grid_axis *ax, int n
 		cJSON_ArrayForEach(sv, cJSON_GetObjectItemCaseSensitive(v, "services")) {
 			const char *sep = "";
 
-			csv_field(f, get_str(v, "name"));
+			grid_csv_field(f, grid_str(v, "name"));
 			cJSON_ArrayForEach(p, cJSON_GetObjectItemCaseSensitive(v, "settings")) {
 				fputc(',', f);
-				csv_field(f, p->valuestring);
+				grid_csv_field(f, p->valuestring);
 			}
 			fputc(',', f);
-			csv_field(f, get_str(sv, "name"));
+			grid_csv_field(f, grid_str(sv, "name"));
 			fprintf(f, ",%s,%g,%g,%.6f,%.6f,%.6f,%.6f,%.6f,%.6f,%.6f,%.4f,\"",
-				get_str(sv, "externalTrafficPolicy"), get_num(sv, "pods"),
-				get_num(sv, "pending"), get_num(sv, "max_over_mean"), get_num(sv, "jain"),
-				get_num(sv, "gini"), get_num(sv, "cv"), get_num(sv, "snat_fraction"),
-				get_num(sv, "drop_fraction"), get_num(sv, "second_hop_fraction"),
-				get_num(sv, "p99_ms"));
+				grid_str(sv, "externalTrafficPolicy"), grid_num(sv, "pods"),
+				grid_num(sv, "pending"), grid_num(sv, "max_over_mean"), grid_num(sv, "jain"),
+				grid_num(sv, "gini"), grid_num(sv, "cv"), grid_num(sv, "snat_fraction"),
+				grid_num(sv, "drop_fraction"), grid_num(sv, "second_hop_fraction"),
+				grid_num(sv, "p99_ms"));
 			cJSON_ArrayForEach(p, cJSON_GetObjectItemCaseSensitive(sv, "pod_shares")) {
-				fprintf(f, "%s%s@%s=%.6f", sep, get_str(p, "name"), get_str(p, "node"),
-					get_num(p, "share"));
+				fprintf(f, "%s%s@%s=%.6f", sep, grid_str(p, "name"), grid_str(p, "node"),
+					grid_num(p, "share"));
 				sep = ";";
 			}
 			fputs("\"\n", f);
@@ -183,26 +153,26 @@ static void print_table(const cJSON *root, int nvar)
 	int w = 16;
 
 	cJSON_ArrayForEach(v0, vars) {
-		int n = (int)strlen(get_str(v0, "label"));
+		int n = (int)strlen(grid_str(v0, "label"));
 
 		w = n > w ? n : w;
 	}
 
-	printf("\n%s  (seed %g)  %d variant%s\n", get_str(cJSON_GetObjectItemCaseSensitive(root, "scenario"), "name"),
-	       get_num(root, "seed"), nvar, nvar == 1 ? "" : "s");
+	printf("\n%s  (seed %g)  %d variant%s\n", grid_str(cJSON_GetObjectItemCaseSensitive(root, "scenario"), "name"),
+	       grid_num(root, "seed"), nvar, nvar == 1 ? "" : "s");
 	for (int s = 0; s < nsvc; s++) {
 		int maxpods = 0;
 		const cJSON *v;
 
-		printf("\nservice %s\n  %-16s", get_str(cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(first, "services"), s), "name"), "");
+		printf("\nservice %s\n  %-16s", grid_str(cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(first, "services"), s), "name"), "");
 		cJSON_ArrayForEach(v, vars)
-			printf("  %*.*s", w, w, get_str(v, "label"));
+			printf("  %*.*s", w, w, grid_str(v, "label"));
 		putchar('\n');
 		for (size_t r = 0; r < sizeof rows / sizeof rows[0]; r++) {
 			printf("  %-16s", rows[r].label);
 			cJSON_ArrayForEach(v, vars) {
 				const cJSON *sv = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(v, "services"), s);
-				double x = get_num(sv, rows[r].key);
+				double x = grid_num(sv, rows[r].key);
 
 				if (rows[r].fmt == 0)
 					printf("  %*.1f%%", w - 1, 100 * x);
@@ -229,7 +199,7 @@ static void print_table(const cJSON *root, int nvar)
 				const cJSON *p = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(sv, "pod_shares"), i);
 
 				if (p && !name[0])
-					name = get_str(p, "name");
+					name = grid_str(p, "name");
 			}
 			printf("  %-16.16s", name);
 			cJSON_ArrayForEach(v, vars) {
@@ -238,7 +208,7 @@ static void print_table(const cJSON *root, int nvar)
 				char cell[64];
 
 				if (p)
-					snprintf(cell, sizeof cell, "%.1f%% @%s", 100 * get_num(p, "share"), get_str(p, "node"));
+					snprintf(cell, sizeof cell, "%.1f%% @%s", 100 * grid_num(p, "share"), grid_str(p, "node"));
 				else
 					snprintf(cell, sizeof cell, "-");
 				printf("  %*.*s", w, w, cell);

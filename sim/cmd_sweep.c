@@ -65,13 +65,6 @@ static const cJSON *get(const cJSON *o, const char *k)
 	return cJSON_GetObjectItemCaseSensitive(o, k);
 }
 
-static double num_of(const cJSON *o, const char *k)
-{
-	const cJSON *v = get(o, k);
-
-	return cJSON_IsNumber(v) ? v->valuedouble : 0;
-}
-
 /* One point's row (settings and per-Service figures) as JSON text, read
  * back from its results.json. */
 static char *point_row(int k, const char *name, const cJSON *settings, const char *dir,
@@ -96,16 +89,16 @@ static char *point_row(int k, const char *name, const cJSON *settings, const cha
 		const cJSON *ci = get(sv, "ci95");
 
 		cJSON_AddStringToObject(o, "name", get(sv, "name")->valuestring);
-		cJSON_AddNumberToObject(o, "offered", num_of(get(sv, "flows"), "offered"));
+		cJSON_AddNumberToObject(o, "offered", grid_num(get(sv, "flows"), "offered"));
 		for (int i = 0; FIGS[i]; i++)
-			cJSON_AddNumberToObject(o, FIGS[i], num_of(sv, FIGS[i]));
+			cJSON_AddNumberToObject(o, FIGS[i], grid_num(sv, FIGS[i]));
 		for (int i = 0; SKEW[i]; i++)
-			cJSON_AddNumberToObject(o, SKEW[i], num_of(get(sv, "skew"), SKEW[i]));
+			cJSON_AddNumberToObject(o, SKEW[i], grid_num(get(sv, "skew"), SKEW[i]));
 		for (int i = 0; LAT[i]; i++) {
 			char key[32];
 
 			snprintf(key, sizeof key, "latency_%s_ms", LAT[i]);
-			cJSON_AddNumberToObject(o, key, num_of(get(sv, "latency_ms"), LAT[i]));
+			cJSON_AddNumberToObject(o, key, grid_num(get(sv, "latency_ms"), LAT[i]));
 		}
 		if (ci)
 			cJSON_AddItemToObject(o, "ci95", cJSON_Duplicate(ci, 1));
@@ -200,21 +193,6 @@ out:
 	return rc;
 }
 
-static void csv_field(FILE *f, const char *s)
-{
-	if (strpbrk(s, ",\"\n") == NULL) {
-		fputs(s, f);
-		return;
-	}
-	fputc('"', f);
-	for (; *s; s++) {
-		if (*s == '"')
-			fputc('"', f);
-		fputc(*s, f);
-	}
-	fputc('"', f);
-}
-
 /* Write sweep.json and sweep.csv from the rows (in point order). */
 static int write_tables(const char *outdir, const struct grid_axis *ax, int nax, char **rows,
 			int npoints, const struct cmd_opts *o, int quiet)
@@ -240,7 +218,7 @@ static int write_tables(const char *outdir, const struct grid_axis *ax, int nax,
 	fputs("point", f);
 	for (int a = 0; a < nax; a++) {
 		fputc(',', f);
-		csv_field(f, ax[a].key);
+		grid_csv_field(f, ax[a].key);
 	}
 	fputs(",service,offered", f);
 	for (int i = 0; FIGS[i]; i++)
@@ -265,27 +243,27 @@ static int write_tables(const char *outdir, const struct grid_axis *ax, int nax,
 			fprintf(f, "%d", k);
 			cJSON_ArrayForEach(v, get(row, "settings")) {
 				fputc(',', f);
-				csv_field(f, v->valuestring);
+				grid_csv_field(f, v->valuestring);
 			}
 			fputc(',', f);
-			csv_field(f, get(sv, "name")->valuestring);
-			fprintf(f, ",%.15g", num_of(sv, "offered"));
+			grid_csv_field(f, get(sv, "name")->valuestring);
+			fprintf(f, ",%.15g", grid_num(sv, "offered"));
 			for (int i = 0; FIGS[i]; i++)
-				fprintf(f, ",%.6f", num_of(sv, FIGS[i]));
+				fprintf(f, ",%.6f", grid_num(sv, FIGS[i]));
 			for (int i = 0; SKEW[i]; i++)
-				fprintf(f, ",%.6f", num_of(sv, SKEW[i]));
+				fprintf(f, ",%.6f", grid_num(sv, SKEW[i]));
 			for (int i = 0; LAT[i]; i++) {
 				char key[32];
 
 				snprintf(key, sizeof key, "latency_%s_ms", LAT[i]);
-				fprintf(f, ",%.4f", num_of(sv, key));
+				fprintf(f, ",%.4f", grid_num(sv, key));
 			}
 			fputc('\n', f);
 			if (!quiet)
 				printf("%-6d %-40.40s %-16.16s %8.2f%% %8.1f%% %9.3f %9.3g\n", k, set,
-				       get(sv, "name")->valuestring, 100 * num_of(sv, "drop_fraction"),
-				       100 * num_of(sv, "snat_fraction"), num_of(sv, "max_over_mean"),
-				       num_of(sv, "latency_p99_ms"));
+				       get(sv, "name")->valuestring, 100 * grid_num(sv, "drop_fraction"),
+				       100 * grid_num(sv, "snat_fraction"), grid_num(sv, "max_over_mean"),
+				       grid_num(sv, "latency_p99_ms"));
 		}
 		cJSON_AddItemToArray(arr, row);
 	}

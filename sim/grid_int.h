@@ -5,6 +5,9 @@
 #define KTSIM_GRID_INT_H
 
 #include <stddef.h>
+#include <stdio.h>
+
+#include <cjson/cJSON.h>
 
 struct grid_axis {
 	char key[256];
@@ -21,5 +24,12 @@ void grid_axis_fini(struct grid_axis *ax);
 int grid_index(const struct grid_axis *ax, int nax, int a, int k);
 /* A directory-safe rendering of a value. */
 void grid_sanitize(char *dst, size_t n, const char *src);
+/* Write s as one CSV field, quoted (RFC 4180) when it holds a comma, a quote
+ * or a newline; for the tables of compare and sweep. */
+void grid_csv_field(FILE *f, const char *s);
+/* The number (else 0) and the string (else "") under key k of object o, as
+ * the tables read results back. */
+double grid_num(const cJSON *o, const char *k);
+const char *grid_str(const cJSON *o, const char *k);
 
 #endif

@@ -17,24 +17,6 @@
 #include "ktsim/sim.h"
 #include "tests.h"
 
-static struct cluster *load(const char *text, const char *const *sets, int nsets)
-{
-	char path[] = "/tmp/ktsim-cap-XXXXXX";
-	int fd = mkstemp(path);
-	struct cluster *c = NULL;
-	struct err e;
-
-	CU_ASSERT_FATAL(fd >= 0);
-	CU_ASSERT_FATAL(write(fd, text, strlen(text)) == (ssize_t)strlen(text));
-	close(fd);
-	err_init(&e);
-	if (scenario_load(&c, path, sets, nsets, &e) < 0)
-		err_print(stderr, &e);
-	unlink(path);
-	CU_ASSERT_FATAL(c != NULL);
-	return c;
-}
-
 /* One pod with `conc` workers fed by Poisson arrivals (no NAT limits). */
 static char *one_pod(char *buf, size_t n, int conc, const char *service, double rate, double dur)
 {
@@ -93,8 +75,8 @@ static void capacity_should_match_erlang_c_for_mmc(void)
 {
 	char buf[2048];
 	/* c = 4 workers, mean service 10 ms (mu = 100/s), lambda = 300/s: rho 0.75 */
-	struct cluster *c = load(one_pod(buf, sizeof buf, 4, "{\"dist\": \"exp\", \"mean\": 10}", 300, 220),
-				 NULL, 0);
+	struct cluster *c = tests_load_text(one_pod(buf, sizeof buf, 4, "{\"dist\": \"exp\", \"mean\": 10}", 300, 220),
+				 NULL, 0, NULL);
 	double pc = erlang_c(4, 3.0), wq = pc / (4 * 100.0 - 300) * 1e3;
 	double w, whw, p, phw;
 
@@ -111,8 +93,8 @@ static void capacity_should_match_erlang_c_for_mm1(void)
 {
 	char buf[2048];
 	/* M/M/1, rho = 0.6: P(wait) = rho, Wq = rho / (mu - lambda) */
-	struct cluster *c = load(one_pod(buf, sizeof buf, 1, "{\"dist\": \"exp\", \"mean\": 2}", 300, 220),
-				 NULL, 0);
+	struct cluster *c = tests_load_text(one_pod(buf, sizeof buf, 1, "{\"dist\": \"exp\", \"mean\": 2}", 300, 220),
+				 NULL, 0, NULL);
 	double w, whw, p, phw, wq = 0.6 / (500.0 - 300) * 1e3;
 
 	replicate(c, 12, &w, &whw, &p, &phw);
@@ -127,7 +109,7 @@ static void capacity_should_match_erlang_c_for_mm1(void)
 static void capacity_should_match_pollaczek_khinchine_for_md1(void)
 {
 	char buf[2048];
-	struct cluster *c = load(one_pod(buf, sizeof buf, 1, "1", 700, 220), NULL, 0);
+	struct cluster *c = tests_load_text(one_pod(buf, sizeof buf, 1, "1", 700, 220), NULL, 0, NULL);
 	double w, whw, p, phw, wq = 0.7 / (2 * 1000.0 * 0.3) * 1e3;
 
 	replicate(c, 12, &w, &whw, &p, &phw);
@@ -179,7 +161,7 @@ static void capacity_should_add_the_second_hop_to_cluster_latency(void)
 		" \"network\": {\"latency_ms\": {\"lb_to_node\": 1, \"same_node\": 0.1, \"same_zone\": 0.5, \"cross_zone\": 2}},"
 		" \"clients\": [{\"name\": \"c\", \"service\": \"s\", \"arrival\": {\"process\": \"poisson\", \"rate_per_s\": 1000}}]}";
 	const char *local[] = { "services[0].externalTrafficPolicy=Local" };
-	struct cluster *cc = load(text, NULL, 0), *cl = load(text, local, 1);
+	struct cluster *cc = tests_load_text(text, NULL, 0, NULL), *cl = tests_load_text(text, local, 1, NULL);
 	struct sim *sc = sim_create(cc, 1, 0), *sl = sim_create(cl, 1, 0);
 	const struct svc_stats *c_ss, *l_ss;
 	double h, se;

@@ -33,18 +33,7 @@ static const char LAYOUT[] =
 
 static void run(struct run *r, const char *const *sets, int nsets)
 {
-	char path[] = "/tmp/ktsim-dp-XXXXXX";
-	int fd = mkstemp(path);
-	struct err e;
-
-	CU_ASSERT_FATAL(fd >= 0);
-	CU_ASSERT_FATAL(write(fd, LAYOUT, sizeof LAYOUT - 1) == (ssize_t)(sizeof LAYOUT - 1));
-	close(fd);
-	err_init(&e);
-	if (scenario_load(&r->c, path, sets, nsets, &e) < 0)
-		err_print(stderr, &e);
-	unlink(path);
-	CU_ASSERT_FATAL(r->c != NULL);
+	r->c = tests_load_text(LAYOUT, sets, nsets, NULL);
 	r->s = sim_create(r->c, r->c->seed, 0);
 	sim_run(r->s, NULL, NULL);
 	r->ss = &sim_metrics(r->s)->svc[0];
@@ -241,18 +230,7 @@ static const char INCLUSTER[] =
 
 static void run_text(struct run *r, const char *text, const char *const *sets, int nsets)
 {
-	char path[] = "/tmp/ktsim-dp-XXXXXX";
-	int fd = mkstemp(path);
-	struct err e;
-
-	CU_ASSERT_FATAL(fd >= 0);
-	CU_ASSERT_FATAL(write(fd, text, strlen(text)) == (ssize_t)strlen(text));
-	close(fd);
-	err_init(&e);
-	if (scenario_load(&r->c, path, sets, nsets, &e) < 0)
-		err_print(stderr, &e);
-	unlink(path);
-	CU_ASSERT_FATAL(r->c != NULL);
+	r->c = tests_load_text(text, sets, nsets, NULL);
 	r->s = sim_create(r->c, r->c->seed, 0);
 	sim_run(r->s, NULL, NULL);
 	r->ss = &sim_metrics(r->s)->svc[0];
@@ -378,18 +356,11 @@ static void dataplane_should_pick_the_same_backend_on_every_node_with_maglev(voi
 	assert_shares(&r, 1.0 / 3, 1.0 / 3, 1.0 / 3);
 	done(&r);
 	{
-		struct cluster *c;
-		struct err e;
+		struct cluster *c = tests_load_text(LAYOUT, sets, 2, NULL);
 		struct proxy_svc ps;
 		const int zones[3] = { 0, 0, 0 };
-		char path[] = "/tmp/ktsim-dp-XXXXXX";
-		int fd = mkstemp(path), slot, pos, agree = 1;
+		int slot, pos, agree = 1;
 
-		CU_ASSERT_FATAL(write(fd, LAYOUT, sizeof LAYOUT - 1) == (ssize_t)(sizeof LAYOUT - 1));
-		close(fd);
-		err_init(&e);
-		CU_ASSERT_FATAL(scenario_load(&c, path, sets, 2, &e) == 0);
-		unlink(path);
 		proxy_svc_init(&ps, c, 0, zones, NULL, NULL);
 		for (uint32_t k = 0; k < 1000; k++) {
 			int a = proxy_pick_conn(&ps, 0, PROXY_EXTERNAL, 0x0b000000u + k, 50000, 0, &slot, &pos);

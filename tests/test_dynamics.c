@@ -165,14 +165,12 @@ static void dynamics_should_fail_over_the_l2_leader(void)
 		"  \"externalTrafficPolicy\": \"Local\", \"loadBalancer\": {\"mode\": \"l2\", \"failover_s\": 10}}],"
 		" \"clients\": [{\"name\": \"c\", \"service\": \"s\", \"arrival\": {\"process\": \"poisson\", \"rate_per_s\": 1000}}],"
 		" \"timeline\": [{\"at_s\": 20, \"action\": \"node_down\", \"node\": \"c\"}]}";
-	char path[] = "/tmp/ktsim-l2-XXXXXX";
-	int fd = mkstemp(path), leaders = 0;
+	char path[32];
+	int leaders = 0;
 	struct run r;
 	double lost = 1000 * 10;
 
-	CU_ASSERT_FATAL(fd >= 0);
-	CU_ASSERT_FATAL(write(fd, text, sizeof text - 1) == (ssize_t)(sizeof text - 1));
-	close(fd);
+	tests_temp_file(path, text, sizeof text - 1);
 	run(&r, path, NULL, 0);
 	unlink(path);
 	/* c leads (the hash of node and Service), then one other node */

@@ -80,20 +80,10 @@ static const cJSON *named(const cJSON *sc, const char *arr, const char *name)
 /* Load the scenario as `ktsim run` would (written out, then scenario_load). */
 static struct cluster *load(const cJSON *sc)
 {
-	char path[] = "/tmp/ktsim-import-test-XXXXXX", *text = cJSON_Print(sc);
-	int fd = mkstemp(path);
-	struct cluster *c = NULL;
-	struct err e;
+	char *text = cJSON_Print(sc);
+	struct cluster *c = tests_load_text(text, NULL, 0, NULL);
 
-	CU_ASSERT_FATAL(fd >= 0);
-	CU_ASSERT_FATAL(write(fd, text, strlen(text)) == (ssize_t)strlen(text));
-	close(fd);
 	cJSON_free(text);
-	err_init(&e);
-	if (scenario_load(&c, path, NULL, 0, &e) < 0)
-		err_print(stderr, &e);
-	unlink(path);
-	CU_ASSERT_FATAL(c != NULL);
 	return c;
 }
 

@@ -66,18 +66,6 @@ static void load_fails(const char *path, const char *want)
 	check_err(&e, want);
 }
 
-/* A temporary file holding data; the caller unlinks it. */
-static void write_tmp(char *path, const void *data, size_t n)
-{
-	int fd;
-
-	strcpy(path, "/tmp/ktsim-json-XXXXXX");
-	fd = mkstemp(path);
-	CU_ASSERT_FATAL(fd >= 0);
-	CU_ASSERT_FATAL(write(fd, data, n) == (ssize_t)n);
-	close(fd);
-}
-
 static void check_at(const struct jdoc *d, const cJSON *node, int key, int line, int col)
 {
 	int l, c;
@@ -225,7 +213,7 @@ static void json_should_refuse_file_over_size_limit(void)
 {
 	char path[64], want[200];
 
-	write_tmp(path, "{}", 2);
+	tests_temp_file(path, "{}", 2);
 	CU_ASSERT_FATAL(truncate(path, (off_t)JSON_MAX_FILE_BYTES + 1) == 0);	/* sparse */
 	snprintf(want, sizeof want, "%s: file is %u bytes, over the 64 MiB limit for a scenario", path,
 		 JSON_MAX_FILE_BYTES + 1);
@@ -243,7 +231,7 @@ static void json_should_accept_file_at_size_limit(void)
 	CU_ASSERT_FATAL(big != NULL);
 	memset(big, ' ', JSON_MAX_FILE_BYTES);
 	memcpy(big, "{\"a\":1}", 7);
-	write_tmp(path, big, JSON_MAX_FILE_BYTES);
+	tests_temp_file(path, big, JSON_MAX_FILE_BYTES);
 	free(big);
 	err_init(&e);
 	CU_ASSERT_EQUAL(jdoc_load(&d, path, &e), 0);
@@ -258,7 +246,7 @@ static void json_should_report_nul_byte(void)
 	struct jdoc *d = NULL;
 	struct err e;
 
-	write_tmp(path, text, sizeof text - 1);
+	tests_temp_file(path, text, sizeof text - 1);
 	snprintf(want, sizeof want, "%s:2:10: binary data (NUL byte) in a JSON file", path);
 	load_fails(path, want);
 	err_init(&e);
@@ -272,7 +260,7 @@ static void json_should_report_invalid_utf8(void)
 	char path[64], want[200];
 	static const char text[] = "{\"a\": \"caf\xC3\"}";
 
-	write_tmp(path, text, sizeof text - 1);
+	tests_temp_file(path, text, sizeof text - 1);
 	snprintf(want, sizeof want, "%s:1:11: invalid UTF-8", path);
 	load_fails(path, want);
 	unlink(path);

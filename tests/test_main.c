@@ -3,9 +3,40 @@
  * `-v` lists every test. */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 #include <CUnit/Basic.h>
 
+#include "ktsim/scenario.h"
 #include "tests.h"
+
+void tests_temp_file(char *path, const void *data, size_t n)
+{
+	int fd;
+
+	strcpy(path, "/tmp/ktsim-test-XXXXXX");
+	fd = mkstemp(path);
+	CU_ASSERT_FATAL(fd >= 0);
+	CU_ASSERT_FATAL(write(fd, data, n) == (ssize_t)n);
+	close(fd);
+}
+
+struct cluster *tests_load_text(const char *text, const char *const *sets, int nsets,
+				struct err *e)
+{
+	char path[32];
+	struct cluster *c = NULL;
+	struct err own;
+
+	tests_temp_file(path, text, strlen(text));
+	err_init(e ? e : &own);
+	if (scenario_load(&c, path, sets, nsets, e ? e : &own) < 0 && e == NULL)
+		err_print(stderr, &own);
+	unlink(path);
+	if (e == NULL)
+		CU_ASSERT_FATAL(c != NULL);
+	return c;
+}
 
 CU_ErrorCode tests_add(const char *name, const struct test_case *cases)
 {

@@ -16,17 +16,11 @@
 static struct cluster *load_text(const char *text, const char *const *sets, int nsets,
 				 char *msg, size_t n)
 {
-	char path[] = "/tmp/ktsim-scn-XXXXXX";
-	int fd = mkstemp(path);
-	struct cluster *c = NULL;
+	struct cluster *c;
 	struct err e;
 
-	CU_ASSERT_FATAL(fd >= 0);
-	CU_ASSERT_FATAL(write(fd, text, strlen(text)) == (ssize_t)strlen(text));
-	close(fd);
-	err_init(&e);
 	msg[0] = '\0';
-	if (scenario_load(&c, path, sets, nsets, &e) < 0) {
+	if ((c = tests_load_text(text, sets, nsets, &e)) == NULL) {
 		struct err copy = e;
 
 		copy.file[0] = '\0'; /* the temporary name varies */
@@ -34,7 +28,6 @@ static struct cluster *load_text(const char *text, const char *const *sets, int 
 		if (e.line)
 			snprintf(msg + strlen(msg), n - strlen(msg), " @%d:%d", e.line, e.col);
 	}
-	unlink(path);
 	return c;
 }
 
@@ -50,7 +43,7 @@ static void scenario_should_apply_documented_defaults(void)
 		BASE_CLIENT "}", NULL, 0, msg, sizeof msg);
 
 	CU_ASSERT_FATAL(c != NULL);
-	CU_ASSERT_EQUAL(strncmp(c->name, "ktsim-scn-", 10), 0); /* from the file name */
+	CU_ASSERT_EQUAL(strncmp(c->name, "ktsim-test-", 11), 0); /* from the file name */
 	CU_ASSERT_EQUAL(c->seed, 1);
 	CU_ASSERT_EQUAL(c->warmup_s, 0);
 	CU_ASSERT_EQUAL(c->proxy.mode, PROXY_IPTABLES);

@@ -295,14 +295,11 @@ static void seeds_should_match_mm1_sojourn(void)
 		"  \"externalTrafficPolicy\": \"Local\"}],"
 		" \"clients\": [{\"name\": \"c\", \"service\": \"s\","
 		"  \"arrival\": {\"process\": \"poisson\", \"rate_per_s\": 500}}]}";
-	char path[] = "/tmp/ktsim-mm1-XXXXXX";
-	int fd = mkstemp(path);
+	char path[32];
 	struct run r;
 	const struct svc_stats *ss;
 
-	CU_ASSERT_FATAL(fd >= 0);
-	CU_ASSERT_FATAL(write(fd, text, sizeof text - 1) == (ssize_t)(sizeof text - 1));
-	close(fd);
+	tests_temp_file(path, text, sizeof text - 1);
 	CU_ASSERT_FATAL(run_scenario(&r, path, NULL, 0) == 0);
 	unlink(path);
 	ss = svc(&r, "s");

@@ -3,6 +3,7 @@
 #ifndef KTSIM_TESTS_H
 #define KTSIM_TESTS_H
 
+#include <stddef.h>
 #include <CUnit/CUnit.h>
 
 CU_ErrorCode suite_engine(void);
@@ -26,5 +27,16 @@ CU_ErrorCode suite_maglev(void);
 /* Add a suite named `name` with the NULL-terminated tests; returns the error. */
 struct test_case { const char *name; CU_TestFunc fn; };
 CU_ErrorCode tests_add(const char *name, const struct test_case *cases);
+
+struct cluster;
+struct err;
+/* Write n bytes of data to a fresh /tmp file whose name goes to path (at
+ * least 32 bytes); fails the test fatally when it cannot. Caller unlinks. */
+void tests_temp_file(char *path, const void *data, size_t n);
+/* Load scenario text as `ktsim run` would (a file, then scenario_load, with
+ * --set values). With e, a bad scenario returns NULL and the error in e;
+ * without, it is printed and fails the test fatally. */
+struct cluster *tests_load_text(const char *text, const char *const *sets, int nsets,
+				struct err *e);
 
 #endif
