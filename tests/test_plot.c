@@ -132,6 +132,18 @@ static int exists(const char *dir, const char *name, long min_size)
 	return stat(p, &st) == 0 && st.st_size >= min_size;
 }
 
+/* Write text to dir/name. */
+static void write_file(const char *dir, const char *name, const char *text)
+{
+	char p[160];
+	FILE *f;
+
+	snprintf(p, sizeof p, "%s/%s", dir, name);
+	CU_ASSERT_FATAL((f = fopen(p, "w")) != NULL);
+	fputs(text, f);
+	fclose(f);
+}
+
 static cJSON *results(const char *dir)
 {
 	char *text = slurp(dir, "results.json");
@@ -320,7 +332,6 @@ static void plot_should_name_a_missing_or_bad_directory(void)
 {
 	char dir[64], p[128], buf[1024], *argv[] = { (char *)"plot", p, NULL };
 	struct err e;
-	FILE *f;
 	int saved;
 
 	err_init(&e);
@@ -331,11 +342,7 @@ static void plot_should_name_a_missing_or_bad_directory(void)
 	/* A results.json whose services are not an array: file, line and key. */
 	strcpy(dir, "/tmp/ktsim-plot-XXXXXX");
 	CU_ASSERT_FATAL(mkdtemp(dir) != NULL);
-	snprintf(p, sizeof p, "%s/results.json", dir);
-	f = fopen(p, "w");
-	CU_ASSERT_FATAL(f != NULL);
-	fputs("{\"scenario\": {\"name\": \"x\"}, \"seed\": 1,\n \"services\": 3}\n", f);
-	fclose(f);
+	write_file(dir, "results.json", "{\"scenario\": {\"name\": \"x\"}, \"seed\": 1,\n \"services\": 3}\n");
 	err_init(&e);
 	CU_ASSERT_EQUAL(plot_run_dir(dir, &e), -1);
 	err_format(&e, buf, sizeof buf);
@@ -400,18 +407,6 @@ static const char CMP[] =
 	"                  {\"name\": \"web-1\", \"node\": \"c\", \"share\": 0.25},\n"
 	"                  {\"name\": \"web-2\", \"node\": \"c\", \"share\": 0.25}]}]}]}\n";
 
-static void write_comparison(const char *dir)
-{
-	char p[128];
-	FILE *f;
-
-	snprintf(p, sizeof p, "%s/comparison.json", dir);
-	f = fopen(p, "w");
-	CU_ASSERT_FATAL(f != NULL);
-	fputs(CMP, f);
-	fclose(f);
-}
-
 /* The comparison: the union of pods, NaN where a variant has no such pod,
  * the headline figures per variant; the verb prefers comparison.json to
  * results.json. */
@@ -421,7 +416,7 @@ static void plot_should_draw_a_comparison_with_missing_pods(void)
 	int n, saved, out;
 
 	run_into(dir, NULL); /* a results.json too: comparison.json must win */
-	write_comparison(dir);
+	write_file(dir, "comparison.json", CMP);
 	snprintf(pdir, sizeof pdir, "%s/plots", dir);
 	out = mute(1);
 	saved = mute(2);
@@ -470,18 +465,6 @@ static const char SWP[] =
 	"             \"latency_p99_ms\": {\"mean\": 55, \"half_width\": 5},\n"
 	"             \"drop_fraction\": {\"mean\": 0.1, \"half_width\": 0.02}}}]}]}\n";
 
-static void write_sweep(const char *dir)
-{
-	char p[128];
-	FILE *f;
-
-	snprintf(p, sizeof p, "%s/sweep.json", dir);
-	f = fopen(p, "w");
-	CU_ASSERT_FATAL(f != NULL);
-	fputs(SWP, f);
-	fclose(f);
-}
-
 /* A sweep: a row per point in x order, each figure as the ci95 mean with
  * its band mean -/+ half-width; the verb finds sweep.json. */
 static void plot_should_draw_a_sweep_with_bands(void)
@@ -500,7 +483,7 @@ static void plot_should_draw_a_sweep_with_bands(void)
 
 	strcpy(dir, "/tmp/ktsim-plot-XXXXXX");
 	CU_ASSERT_FATAL(mkdtemp(dir) != NULL);
-	write_sweep(dir);
+	write_file(dir, "sweep.json", SWP);
 	snprintf(pdir, sizeof pdir, "%s/plots", dir);
 	err_init(&e);
 	out = mute(1);
@@ -560,10 +543,7 @@ static void plot_should_draw_the_time_series_of_a_timeline(void)
 	cJSON_AddItemToArray(tl, cJSON_Parse("{\"at_s\": 5, \"action\": \"node_down\", "
 		"\"target\": \"node-2\", \"dropped_until_next\": 0}"));
 	gp = cJSON_Print(root);
-	snprintf(p, sizeof p, "%s/results.json", dir);
-	CU_ASSERT_FATAL((f = fopen(p, "w")) != NULL);
-	fputs(gp, f);
-	fclose(f);
+	write_file(dir, "results.json", gp);
 	free(gp);
 	cJSON_Delete(root);
 	snprintf(p, sizeof p, "%s/timeseries.csv", dir);
@@ -631,10 +611,10 @@ static void plot_should_keep_the_example_scripts_in_step(void)
 	run_into(dir, NULL);
 	snprintf(cdir, sizeof cdir, "%s/cmp", dir);
 	CU_ASSERT_FATAL(mkdir(cdir, 0777) == 0);
-	write_comparison(cdir);
+	write_file(cdir, "comparison.json", CMP);
 	snprintf(sdir, sizeof sdir, "%s/swp", dir);
 	CU_ASSERT_FATAL(mkdir(sdir, 0777) == 0);
-	write_sweep(sdir);
+	write_file(sdir, "sweep.json", SWP);
 	/* 50/25/25 has no timeline: timeseries.gp is from the pod-loss run */
 	snprintf(tdir, sizeof tdir, "%s/tl", dir);
 	CU_ASSERT_FATAL(mkdir(tdir, 0777) == 0);
