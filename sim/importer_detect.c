@@ -232,4 +232,3 @@ void importer_metallb(struct imp *m)
 		importer_say(m, "recognised: MetalLB (%s)",
 		    m->metallb == 2 ? "BGP objects in the dump" : "metallb-system namespace");
 }
-

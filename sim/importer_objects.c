@@ -510,4 +510,3 @@ int importer_keep_workloads(struct imp *m)
 	}
 	return 0;
 }
-
