@@ -1,4 +1,7 @@
-/* json — cJSON behind one boundary (see json.h).
+/* json — cJSON behind one boundary (see json.h): loading a document, the
+ * location of every value and key, located errors (jdoc_error), and member
+ * lookup and key paths. Strict objects and typed getters are in json_get.c,
+ * --set key paths in json_set.c.
  *
  * Locations.  cJSON 1.7.15 keeps no positions: a parsed node does not know
  * where it came from, and a failed parse yields one pointer (return_parse_end,
@@ -25,22 +28,18 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <float.h>
-#include <limits.h>
-#include <math.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "ktsim/mem.h"
+#include "json_int.h"
 
 #define NO_LOC SIZE_MAX
-#define SET_FILE "--set"
 
 struct ent {			/* one node and where it came from */
 	const cJSON *node;
@@ -471,16 +470,15 @@ static struct ent *find(const struct jdoc *d, const cJSON *node)
 	return NULL;
 }
 
-/* Before jdoc_set frees a subtree: a later node may reuse a freed address,
- * and must not inherit the old node's location. */
-static void forget(struct jdoc *d, const cJSON *node)
+/* See json_int.h. */
+void jdoc_forget(struct jdoc *d, const cJSON *node)
 {
 	struct ent *x = find(d, node);
 
 	if (x)
 		x->key = x->val = NO_LOC;
 	for (const cJSON *c = node->child; c; c = c->next)
-		forget(d, c);
+		jdoc_forget(d, c);
 }
 
 /* The offset to report for node (its key when want_key and it has one) and
@@ -493,7 +491,7 @@ static size_t where(const struct jdoc *d, const cJSON *node, int want_key, const
 	if (node == NULL)
 		return NO_LOC;
 	if (x == NULL || x->val == NO_LOC) {
-		*file = SET_FILE;
+		*file = JSON_SET_FILE;
 		return NO_LOC;
 	}
 	return want_key && x->key != NO_LOC ? x->key : x->val;
@@ -501,7 +499,8 @@ static size_t where(const struct jdoc *d, const cJSON *node, int want_key, const
 
 /* ---- loading ---- */
 
-static const char *kind(const cJSON *n)
+/* See json_int.h. */
+const char *json_kind(const cJSON *n)
 {
 	if (cJSON_IsObject(n))
 		return "an object";
@@ -567,7 +566,7 @@ static int parse_owned(struct jdoc **out, const char *name, char *text, size_t l
 	}
 	if (!cJSON_IsObject(d->root)) {
 		report(d, d->ents[0].val, e, "expected a JSON object at the top level, got %s",
-		       kind(d->root));
+		       json_kind(d->root));
 		goto fail;
 	}
 	k = 0;
@@ -707,102 +706,7 @@ int jdoc_key_error(const struct jdoc *d, const cJSON *member, const char *path, 
 	return -1;
 }
 
-/* ---- strict objects ---- */
-
-int json_edit_distance(const char *a, const char *b)
-{
-	size_t la = strlen(a), lb = strlen(b);
-	size_t *row = ks_calloc(lb + 1, sizeof *row);	/* one row of the DP table */
-	int r;
-
-	for (size_t j = 0; j <= lb; j++)
-		row[j] = j;
-	for (size_t i = 1; i <= la; i++) {
-		size_t diag = row[0];
-
-		row[0] = i;
-		for (size_t j = 1; j <= lb; j++) {
-			size_t up = row[j], best = diag + (a[i - 1] != b[j - 1]);
-
-			if (up + 1 < best)
-				best = up + 1;
-			if (row[j - 1] + 1 < best)
-				best = row[j - 1] + 1;
-			diag = up;
-			row[j] = best;
-		}
-	}
-	r = (int)row[lb];
-	ks_free(row);
-	return r;
-}
-
-/* The name `word` was probably meant to be: one equal ignoring case, else
- * the first closest within max(1, strlen(word)/3) edits; NULL if none. */
-static const char *suggest(const char *word, const char *const *names)
-{
-	size_t wl = strlen(word), limit = wl / 3 > 1 ? wl / 3 : 1, bestd = limit + 1;
-	const char *best = NULL;
-
-	for (size_t k = 0; names[k]; k++)
-		if (strcasecmp(word, names[k]) == 0)
-			return names[k];
-	for (size_t k = 0; names[k]; k++) {
-		size_t nl = strlen(names[k]), dist;
-
-		if ((nl > wl ? nl - wl : wl - nl) > limit)
-			continue;	/* too far apart to be close; skips long inputs */
-		dist = (size_t)json_edit_distance(word, names[k]);
-		if (dist < bestd) {
-			bestd = dist;
-			best = names[k];
-		}
-	}
-	return best;
-}
-
-int json_check_object(const struct jdoc *d, const cJSON *node, const char *path,
-		      const char *const *allowed, struct err *e)
-{
-	size_t n = 0;
-	unsigned char *seen;
-	char p[256];
-	int rc = 0;
-
-	KS_ASSERT(node != NULL && allowed != NULL);
-	if (!cJSON_IsObject(node))
-		return jdoc_error(d, node, path, e, "expected an object, got %s", kind(node));
-	while (allowed[n])
-		n++;
-	seen = ks_calloc(n, 1);	/* a duplicate is an allowed key seen twice */
-	for (const cJSON *m = node->child; m && rc == 0; m = m->next) {
-		size_t k = 0;
-		const char *hint;
-
-		while (k < n && strcmp(allowed[k], m->string) != 0)
-			k++;
-		json_path_join(p, sizeof p, path, m->string);
-		if (k == n && (hint = suggest(m->string, allowed)) != NULL)
-			rc = jdoc_key_error(d, m, p, e, "unknown key '%s' (did you mean '%s'?)",
-					    m->string, hint);
-		else if (k == n)
-			rc = jdoc_key_error(d, m, p, e, "unknown key '%s'", m->string);
-		else if (seen[k])
-			rc = jdoc_key_error(d, m, p, e, "duplicate key '%s'", m->string);
-		else
-			seen[k] = 1;
-	}
-	ks_free(seen);
-	return rc;
-}
-
-int json_check_array(const struct jdoc *d, const cJSON *node, const char *path, struct err *e)
-{
-	KS_ASSERT(node != NULL);
-	if (!cJSON_IsArray(node))
-		return jdoc_error(d, node, path, e, "expected an array, got %s", kind(node));
-	return 0;
-}
+/* ---- members and key paths ---- */
 
 const cJSON *json_member(const cJSON *obj, const char *key)
 {
@@ -822,272 +726,4 @@ const char *json_path_index(char *buf, size_t n, const char *path, int i)
 {
 	snprintf(buf, n, "%s[%d]", path ? path : "", i);
 	return buf;
-}
-
-/* ---- typed getters ---- */
-
-/* What a wrong value is called in "got ...": a number by its value (%.15g
- * keeps 1000000 from turning into 1e+06), anything else by its kind. */
-static const char *got(const cJSON *n, char *buf, size_t size)
-{
-	if (!cJSON_IsNumber(n))
-		return kind(n);
-	snprintf(buf, size, "%.15g", n->valuedouble);
-	return buf;
-}
-
-/* "expected <what> between lo and hi" (or ">= lo", "<= hi"); NULL = no bound. */
-static int range_error(const struct jdoc *d, const cJSON *m, const char *p, struct err *e,
-		       const char *what, const char *lo, const char *hi)
-{
-	char g[32];
-
-	got(m, g, sizeof g);
-	if (lo && hi)
-		return jdoc_error(d, m, p, e, "expected %s between %s and %s, got %s", what, lo, hi, g);
-	if (lo)
-		return jdoc_error(d, m, p, e, "expected %s >= %s, got %s", what, lo, g);
-	if (hi)
-		return jdoc_error(d, m, p, e, "expected %s <= %s, got %s", what, hi, g);
-	return jdoc_error(d, m, p, e, "number out of range");
-}
-
-int json_get_number(const struct jdoc *d, const cJSON *obj, const char *path, const char *key,
-		    double min, double max, double *out, struct err *e)
-{
-	const cJSON *m = json_member(obj, key);
-	char p[256], g[32], lo[32], hi[32];
-	double v;
-
-	KS_ASSERT(min <= max);
-	if (m == NULL)
-		return 0;
-	json_path_join(p, sizeof p, path, key);
-	if (!cJSON_IsNumber(m))
-		return jdoc_error(d, m, p, e, "expected a number, got %s", got(m, g, sizeof g));
-	v = m->valuedouble;
-	if (!isfinite(v))	/* 1e400 parses to inf */
-		return jdoc_error(d, m, p, e, "number out of range");
-	if (v < min || v > max) {
-		snprintf(lo, sizeof lo, "%.15g", min);
-		snprintf(hi, sizeof hi, "%.15g", max);
-		return range_error(d, m, p, e, "a number", min > -DBL_MAX ? lo : NULL,
-				   max < DBL_MAX ? hi : NULL);
-	}
-	*out = v;
-	return 1;
-}
-
-int json_get_int(const struct jdoc *d, const cJSON *obj, const char *path, const char *key,
-		 long long min, long long max, long long *out, struct err *e)
-{
-	const cJSON *m = json_member(obj, key);
-	char p[256], g[32], lo[32], hi[32];
-	double v;
-
-	KS_ASSERT(min <= max);
-	if (m == NULL)
-		return 0;
-	json_path_join(p, sizeof p, path, key);
-	if (!cJSON_IsNumber(m))
-		return jdoc_error(d, m, p, e, "expected an integer, got %s", got(m, g, sizeof g));
-	v = m->valuedouble;
-	if (!isfinite(v))
-		return jdoc_error(d, m, p, e, "number out of range");
-	if (v != floor(v))
-		return jdoc_error(d, m, p, e, "expected an integer, got %s", got(m, g, sizeof g));
-	/* compare as doubles first: converting a value outside long long is UB */
-	if (v < -0x1p63 || v >= 0x1p63 || (long long)v < min || (long long)v > max) {
-		snprintf(lo, sizeof lo, "%lld", min);
-		snprintf(hi, sizeof hi, "%lld", max);
-		return range_error(d, m, p, e, "an integer", min > LLONG_MIN ? lo : NULL,
-				   max < LLONG_MAX ? hi : NULL);
-	}
-	*out = (long long)v;
-	return 1;
-}
-
-int json_get_string(const struct jdoc *d, const cJSON *obj, const char *path, const char *key,
-		    const char **out, struct err *e)
-{
-	const cJSON *m = json_member(obj, key);
-	char p[256], g[32];
-
-	if (m == NULL)
-		return 0;
-	if (!cJSON_IsString(m))
-		return jdoc_error(d, m, json_path_join(p, sizeof p, path, key), e,
-				  "expected a string, got %s", got(m, g, sizeof g));
-	*out = m->valuestring;
-	return 1;
-}
-
-int json_get_bool(const struct jdoc *d, const cJSON *obj, const char *path, const char *key,
-		  int *out, struct err *e)
-{
-	const cJSON *m = json_member(obj, key);
-	char p[256], g[32];
-
-	if (m == NULL)
-		return 0;
-	if (!cJSON_IsBool(m))
-		return jdoc_error(d, m, json_path_join(p, sizeof p, path, key), e,
-				  "expected true or false, got %s", got(m, g, sizeof g));
-	*out = cJSON_IsTrue(m);
-	return 1;
-}
-
-int json_get_enum(const struct jdoc *d, const cJSON *obj, const char *path, const char *key,
-		  const char *const *names, int *out, struct err *e)
-{
-	const cJSON *m = json_member(obj, key);
-	char p[256], g[32], want[400] = "";
-	const char *hint;
-	size_t n = 0, k;
-
-	KS_ASSERT(names != NULL && names[0] != NULL);
-	if (m == NULL)
-		return 0;
-	while (names[n])
-		n++;
-	if (cJSON_IsString(m))
-		for (k = 0; k < n; k++)
-			if (strcmp(names[k], m->valuestring) == 0) {
-				*out = (int)k;
-				return 1;
-			}
-	/* expected "a"; "a" or "b"; one of "a", "b", "c" */
-	for (k = 0; k < n; k++) {
-		size_t used = strlen(want);
-
-		snprintf(want + used, sizeof want - used, "%s\"%s\"",
-			 k == 0 ? (n > 2 ? "one of " : "") : n == 2 ? " or " : ", ", names[k]);
-	}
-	json_path_join(p, sizeof p, path, key);
-	if (!cJSON_IsString(m))
-		return jdoc_error(d, m, p, e, "expected %s, got %s", want, got(m, g, sizeof g));
-	if ((hint = suggest(m->valuestring, names)) != NULL)
-		return jdoc_error(d, m, p, e, "expected %s, got \"%s\" (did you mean \"%s\"?)",
-				  want, m->valuestring, hint);
-	return jdoc_error(d, m, p, e, "expected %s, got \"%s\"", want, m->valuestring);
-}
-
-/* ---- --set KEY=VALUE ---- */
-
-/* The next step of KEY from k[*i]: a name (first, or after '.') copied to
- * `name`, or an [index] whose digits are left at k[*dig..*i-1]. Returns 1 for
- * a name, 2 for an index, 0 at the end, -1 on a syntax error. */
-static int step(const char *k, size_t n, size_t *i, char *name, size_t *dig)
-{
-	size_t j = *i;
-
-	if (j == n)
-		return 0;
-	if (k[j] == '[' && j > 0) {
-		*dig = ++j;
-		while (j < n && k[j] >= '0' && k[j] <= '9')
-			j++;
-		if (j == *dig || j == n || k[j] != ']')
-			return -1;
-		*i = j + 1;
-		return 2;
-	}
-	if (j > 0 && k[j++] != '.')
-		return -1;
-	*dig = j;
-	while (j < n && (k[j] == '_' || k[j] == '-' || (k[j] >= '0' && k[j] <= '9') ||
-			 ((k[j] | 0x20) >= 'a' && (k[j] | 0x20) <= 'z')))
-		j++;
-	if (j == *dig)
-		return -1;
-	memcpy(name, k + *dig, j - *dig);
-	name[j - *dig] = '\0';
-	*i = j;
-	return 1;
-}
-
-/* Put val at key[0..n) in d's tree; on success the tree owns val. */
-static int assign(struct jdoc *d, const char *key, size_t n, char *name, cJSON *val, struct err *e)
-{
-	cJSON *cur = d->root, *next;
-	size_t i = 0, from = 0, dig;
-	char path[256], parent[256];
-	int t, ok = 0;
-
-	while ((t = step(key, n, &i, name, &dig)) > 0) {
-		snprintf(parent, sizeof parent, "%.*s", (int)from, key);
-		snprintf(path, sizeof path, "%.*s", (int)i, key);
-		from = i;
-		if (t == 1) {
-			if (!cJSON_IsObject(cur))
-				return err_set(e, ERR_INPUT, SET_FILE, 0, 0, parent,
-					       "expected an object for '.%s', got %s", name, kind(cur));
-			next = cJSON_GetObjectItemCaseSensitive(cur, name);
-			if (i == n && next) {
-				forget(d, next);
-				ok = cJSON_ReplaceItemInObjectCaseSensitive(cur, name, val);
-			} else if (i == n) {
-				ok = cJSON_AddItemToObject(cur, name, val);
-			} else if (next == NULL && memchr(key + i, '[', n - i)) {
-				return err_set(e, ERR_INPUT, SET_FILE, 0, 0, path,
-					       "not found; --set creates missing objects but not arrays");
-			} else if (next == NULL) {
-				next = cJSON_AddObjectToObject(cur, name);
-			}
-		} else {
-			long long idx = 0;
-			int count;
-
-			if (!cJSON_IsArray(cur))
-				return err_set(e, ERR_INPUT, SET_FILE, 0, 0, parent,
-					       "expected an array for '[%.*s]', got %s",
-					       (int)(i - 1 - dig), key + dig, kind(cur));
-			count = cJSON_GetArraySize(cur);
-			/* saturate: any huge index is out of range */
-			for (size_t j = dig; j < i - 1; j++)
-				idx = idx < INT_MAX ? idx * 10 + (key[j] - '0') : INT_MAX;
-			if (idx >= count)
-				return err_set(e, ERR_INPUT, SET_FILE, 0, 0, path,
-					       "index %.*s out of range (array has %d item%s)",
-					       (int)(i - 1 - dig), key + dig, count, count == 1 ? "" : "s");
-			next = cJSON_GetArrayItem(cur, (int)idx);
-			if (i == n) {
-				forget(d, next);
-				ok = cJSON_ReplaceItemInArray(cur, (int)idx, val);
-			}
-		}
-		cur = next;
-	}
-	KS_ASSERT(t == 0 && ok);	/* cJSON fails only without memory, and ks_malloc exits first */
-	return 0;
-}
-
-int jdoc_set(struct jdoc *d, const char *assignment, struct err *e)
-{
-	const char *eq = strchr(assignment, '=');
-	size_t n = eq ? (size_t)(eq - assignment) : 0, i = 0, dig;
-	char *name;
-	cJSON *val;
-	int t, rc;
-
-	if (n == 0)
-		return err_set(e, ERR_INPUT, SET_FILE, 0, 0, NULL, "expected KEY=VALUE, got '%s'",
-			       assignment);
-	name = ks_malloc(n + 1);
-	while ((t = step(assignment, n, &i, name, &dig)) > 0)
-		;	/* check the whole key before changing the tree */
-	if (t < 0) {
-		ks_free(name);
-		return err_set(e, ERR_INPUT, SET_FILE, 0, 0, NULL,
-			       "invalid key '%.*s' (expected names and [indexes], as in services[0].name)",
-			       (int)n, assignment);
-	}
-	val = cJSON_ParseWithLengthOpts(eq + 1, strlen(eq + 1) + 1, NULL, 1);
-	if (val == NULL)	/* not JSON: a bare word such as Local */
-		val = cJSON_CreateString(eq + 1);
-	rc = assign(d, assignment, n, name, val, e);
-	if (rc < 0)
-		cJSON_Delete(val);
-	ks_free(name);
-	return rc;
 }
