@@ -1,11 +1,11 @@
 # Example, for reading: what `ktsim plot` wrote for scenarios/local-50-25-25.json
 # (compare: --vary services[0].externalTrafficPolicy=Cluster,Local). ktsim does not
-# read this file; its template is compiled in (sim/plot.c) and tests/test_plot.c
+# read this file; its template is compiled in (sim/plot*.c) and tests/test_plot.c
 # checks that everything from `set datafile` on matches what ktsim writes.
 #
 # ktsim plot: max/mean, SNAT, drops, second hop and p99 per variant
 # Data: compare-metrics-web.dat (from comparison.json). Written by `ktsim plot` from a template in
-# sim/plot.c; redraw in this directory: gnuplot compare-metrics-web.gp (makes compare-metrics-web.png and .svg)
+# sim/plot*.c; redraw in this directory: gnuplot compare-metrics-web.gp (makes compare-metrics-web.png and .svg)
 if (!exists('out')) out = 'compare-metrics-web'
 data = 'compare-metrics-web.dat'
 title = "web: skew, SNAT, drops and p99 latency by variant"

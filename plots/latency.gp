@@ -1,11 +1,11 @@
 # Example, for reading: what `ktsim plot` wrote for scenarios/local-50-25-25.json
 # (compare: --vary services[0].externalTrafficPolicy=Cluster,Local). ktsim does not
-# read this file; its template is compiled in (sim/plot.c) and tests/test_plot.c
+# read this file; its template is compiled in (sim/plot*.c) and tests/test_plot.c
 # checks that everything from `set datafile` on matches what ktsim writes.
 #
 # ktsim plot: latency at p50, p90, p99, p99.9 and max
 # Data: latency-web.dat (from results.json). Written by `ktsim plot` from a template in
-# sim/plot.c; redraw in this directory: gnuplot latency-web.gp (makes latency-web.png and .svg)
+# sim/plot*.c; redraw in this directory: gnuplot latency-web.gp (makes latency-web.png and .svg)
 if (!exists('out')) out = 'latency-web'
 data = 'latency-web.dat'
 title = "web: request latency at percentile, externalTrafficPolicy=Local"

@@ -1,11 +1,11 @@
 # Example, for reading: what `ktsim plot` wrote for scenarios/local-50-25-25.json
 # (compare: --vary services[0].externalTrafficPolicy=Cluster,Local). ktsim does not
-# read this file; its template is compiled in (sim/plot.c) and tests/test_plot.c
+# read this file; its template is compiled in (sim/plot*.c) and tests/test_plot.c
 # checks that everything from `set datafile` on matches what ktsim writes.
 #
 # ktsim plot: share of flows entering each node, answered and dropped
 # Data: lb-web.dat (from results.json). Written by `ktsim plot` from a template in
-# sim/plot.c; redraw in this directory: gnuplot lb-web.gp (makes lb-web.png and .svg)
+# sim/plot*.c; redraw in this directory: gnuplot lb-web.gp (makes lb-web.png and .svg)
 if (!exists('out')) out = 'lb-web'
 data = 'lb-web.dat'
 title = "web: share of flows entering each node, lb=even, externalTrafficPolicy=Local"

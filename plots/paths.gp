@@ -1,11 +1,11 @@
 # Example, for reading: what `ktsim plot` wrote for scenarios/local-50-25-25.json
 # (compare: --vary services[0].externalTrafficPolicy=Cluster,Local). ktsim does not
-# read this file; its template is compiled in (sim/plot.c) and tests/test_plot.c
+# read this file; its template is compiled in (sim/plot*.c) and tests/test_plot.c
 # checks that everything from `set datafile` on matches what ktsim writes.
 #
 # ktsim plot: hops, SNAT/client IP and drops per Service
 # Data: paths.dat (from results.json). Written by `ktsim plot` from a template in
-# sim/plot.c; redraw in this directory: gnuplot paths.gp (makes paths.png and .svg)
+# sim/plot*.c; redraw in this directory: gnuplot paths.gp (makes paths.png and .svg)
 if (!exists('out')) out = 'paths'
 data = 'paths.dat'
 title = "Where each Service's flows go"

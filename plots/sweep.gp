@@ -1,12 +1,12 @@
 # Example, for reading: what `ktsim plot` wrote for scenarios/local-50-25-25.json
 # (sweep: --vary clients[0].arrival.rate_per_s=200:1000:200 --vary
 # services[0].externalTrafficPolicy=Local,Cluster --replications 3). ktsim does not
-# read this file; its template is compiled in (sim/plot.c) and tests/test_plot.c
+# read this file; its template is compiled in (sim/plot*.c) and tests/test_plot.c
 # checks that everything from `set datafile` on matches what ktsim writes.
 #
 # ktsim plot: max/mean, p99 latency and drops against the swept value
 # Data: sweep-web.dat (from sweep.json). Written by `ktsim plot` from a template in
-# sim/plot.c; redraw in this directory: gnuplot sweep-web.gp (makes sweep-web.png and .svg)
+# sim/plot*.c; redraw in this directory: gnuplot sweep-web.gp (makes sweep-web.png and .svg)
 if (!exists('out')) out = 'sweep-web'
 data = 'sweep-web.dat'
 title = "web: skew, p99 latency and drops against clients[0].arrival.rate_per_s"

@@ -1,11 +1,11 @@
 # Example, for reading: what `ktsim plot` wrote for scenarios/local-pod-loss.json
 # (a run with a timeline; the other examples are for local-50-25-25.json, which has
-# none). ktsim does not read this file; its template is compiled in (sim/plot.c) and
+# none). ktsim does not read this file; its template is compiled in (sim/plot*.c) and
 # tests/test_plot.c checks that everything from `set datafile` on matches what ktsim writes.
 #
 # ktsim plot: flows per pod, drops and LB health against time
 # Data: timeseries-web.dat (from results.json). Written by `ktsim plot` from a template in
-# sim/plot.c; redraw in this directory: gnuplot timeseries-web.gp (makes timeseries-web.png and .svg)
+# sim/plot*.c; redraw in this directory: gnuplot timeseries-web.gp (makes timeseries-web.png and .svg)
 if (!exists('out')) out = 'timeseries-web'
 data = 'timeseries-web.dat'
 title = "web: throughput, drops and LB health over time, externalTrafficPolicy=Local"
