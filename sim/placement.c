@@ -48,13 +48,9 @@
  * zone-interleaved order of the scheduler cache's nodeTree. Besides being
  * faithful, this is what makes 5,000 nodes cheap.
  *
- * Cost: labels and selectors are matched once, up front. Each (anti-)affinity
- * term and spread constraint becomes a `term`: its matching pods per topology
- * domain (topology values are small ids per key), and each workload lists the
- * terms its pods count in, so binding a pod is a few increments and a cycle
- * is O(nodes examined). Default spreading counts the workload's own pods
- * only: the ReplicaSet selector helper.DefaultSelector uses carries
- * pod-template-hash.
+ * This file holds the scheduling cycle; the topology domains and the
+ * (anti-)affinity and spread terms it counts pods in are placement_terms.c
+ * (placement_int.h between them).
  *
  * During a run (placement_schedule_one) the same machinery is rebuilt from
  * the caller's pod -> node state for each pod created (replacement,
@@ -82,250 +78,13 @@
 #include "ktsim/mem.h"
 #include "ktsim/rng.h"
 
+#include "placement_int.h"
+
 #define MAX_SCORE 100            /* framework.MaxNodeScore */
 #define NONZERO_CPU_M 100        /* schedutil.DefaultMilliCPURequest */
 #define NONZERO_MEM_MI 200       /* schedutil.DefaultMemoryRequest */
-#define HARD_AFFINITY_WEIGHT 1   /* InterPodAffinityArgs default */
 #define MIN_FEASIBLE 100         /* minFeasibleNodesToFind */
 #define MIN_PERCENT 5            /* minFeasibleNodesPercentageToFind */
-#define HOSTNAME_KEY "kubernetes.io/hostname"
-#define ZONE_KEY "topology.kubernetes.io/zone"
-
-/* Pods matching one selector, per domain of one topology key. */
-struct term {
-	int key;
-	int *cnt;             /* per domain; allocated when first needed */
-	int total;            /* over every domain */
-	int dead;             /* its reader is placed: no longer counted */
-	uint8_t *incl;        /* spread: nodes whose pods count; NULL: all */
-	int max_skew, hard, self, hostname; /* spread constraints only */
-	uint8_t *dom_ok;      /* DoNotSchedule: domains the minimum spans */
-	int min, nmin;        /* that minimum and how many domains hold it */
-};
-
-/* A topology key in use: its values as domain ids 0..ndom-1. */
-struct tkey {
-	const char *name;
-	int *dom;             /* per node; -1 when the node lacks the label */
-	int ndom, full;       /* full: every node has the label */
-	int *stamp;           /* per domain: the last cycle that counted it */
-};
-
-struct ivec {
-	int *v;
-	int n, cap;
-};
-
-struct nstate {
-	long long cap_cpu, cap_mem, req_cpu, req_mem, nz_cpu, nz_mem;
-	int max_pods, npods;
-	int hard_taints, soft_taints; /* has NoSchedule/NoExecute, PreferNoSchedule */
-	int memo_w;           /* workload whose resource scores `memo` holds, or -1 */
-	long long memo;       /* valid until a pod binds here */
-};
-
-struct wstate {
-	int anti, aff;        /* terms: pods its (anti-)affinity selects, or -1 */
-	int spread, nspread;  /* its spread terms (the defaults when it has none) */
-	int nhard, nsoft;     /* DoNotSchedule and ScheduleAnyway ones among them */
-	int soft_all;         /* scored nodes must carry every ScheduleAnyway key */
-	int aff_self;         /* its labels match its own affinity selector */
-	int filter_aff, ipa;  /* InterPodAffinity filters, scores its pods */
-	struct ivec feeds;    /* terms its pods count in */
-	struct ivec sym;      /* (own term of a workload selecting it, weight);
-			       * weight 0: required anti-affinity */
-};
-
-struct plc {
-	const struct cluster *c; /* written only by placement_run's own code */
-	const uint8_t *up;    /* per node: takes new pods; NULL: every node */
-	struct rng rng;
-	struct tkey *keys;
-	int nkeys, gen;
-	struct nstate *ns;
-	int *order, next;     /* nodeTree order; nextStartNodeIndex */
-	struct term *terms;
-	int nterms, capterms;
-	struct wstate *ws;
-	uint8_t *ok, *ign;    /* per node: static filters; per feasible node */
-	int *feas;
-	long long *base, *taint, *ipa, *pts; /* per feasible node */
-	double *wt;           /* per ScheduleAnyway constraint */
-};
-
-static void push(struct ivec *v, int x)
-{
-	if (v->n == v->cap) {
-		v->cap = v->cap ? 2 * v->cap : 4;
-		v->v = ks_realloc(v->v, (size_t)v->cap, sizeof *v->v);
-	}
-	v->v[v->n++] = x;
-}
-
-/* The index of a topology key, mapping its values to domains when new. */
-static int key_index(struct plc *p, const char *key)
-{
-	struct dent { const char *v; int id; } *tab;
-	int nn = p->c->nnodes;
-	size_t cap = 16, h;
-	struct tkey *k;
-
-	for (int i = 0; i < p->nkeys; i++)
-		if (strcmp(p->keys[i].name, key) == 0)
-			return i;
-	p->keys = ks_realloc(p->keys, (size_t)p->nkeys + 1, sizeof *p->keys);
-	k = &p->keys[p->nkeys];
-	*k = (struct tkey){ .name = key, .full = 1 };
-	k->dom = ks_calloc((size_t)nn, sizeof *k->dom);
-	while (cap < 2 * (size_t)nn)
-		cap <<= 1;
-	tab = ks_calloc(cap, sizeof *tab);
-	for (int n = 0; n < nn; n++) {
-		const char *v = labels_get(&p->c->nodes[n].labels, key);
-
-		k->dom[n] = -1;
-		k->full &= v != NULL;
-		if (v == NULL)
-			continue;
-		h = 0xcbf29ce484222325ULL; /* FNV-1a, open addressing */
-		for (const char *s = v; *s; s++)
-			h = (h ^ (unsigned char)*s) * 0x100000001b3ULL;
-		for (h &= cap - 1; tab[h].v && strcmp(tab[h].v, v) != 0; h = (h + 1) & (cap - 1))
-			;
-		if (tab[h].v == NULL)
-			tab[h] = (struct dent){ v, k->ndom++ };
-		k->dom[n] = tab[h].id;
-	}
-	k->stamp = ks_calloc((size_t)k->ndom + 1, sizeof *k->stamp);
-	ks_free(tab);
-	return p->nkeys++;
-}
-
-static int new_term(struct plc *p, const char *key)
-{
-	if (p->nterms == p->capterms) {
-		p->capterms = p->capterms ? 2 * p->capterms : 64;
-		p->terms = ks_realloc(p->terms, (size_t)p->capterms, sizeof *p->terms);
-	}
-	p->terms[p->nterms] = (struct term){ .key = key_index(p, key),
-		.hostname = strcmp(key, HOSTNAME_KEY) == 0 };
-	return p->nterms++;
-}
-
-static int *term_cnt(struct plc *p, struct term *t)
-{
-	if (t->cnt == NULL)
-		t->cnt = ks_calloc((size_t)p->keys[t->key].ndom + 1, sizeof *t->cnt);
-	return t->cnt;
-}
-
-/* Workloads whose labels contain every pair of sel, into m. */
-static void select_workloads(const struct plc *p, const struct labels *sel, struct ivec *m)
-{
-	m->n = 0;
-	for (int v = 0; v < p->c->nworkloads; v++)
-		if (labels_match(sel, &p->c->workloads[v].labels))
-			push(m, v);
-}
-
-/* One (anti-)affinity term of w: a term counting the pods it selects (read
- * by w) and one counting w's own pods (read by the pods it selects, for the
- * symmetric checks of filtering.go and scoring.go). */
-static int add_affinity(struct plc *p, int w, const struct affinity_term *a, int anti,
-			struct ivec *m)
-{
-	const struct workload *wl = &p->c->workloads[w];
-	int weight, read, own;
-
-	if (a->mode == AFFINITY_NONE)
-		return -1;
-	if (anti)
-		weight = a->mode == AFFINITY_REQUIRED ? 0 : -a->weight;
-	else
-		weight = a->mode == AFFINITY_REQUIRED ? HARD_AFFINITY_WEIGHT : a->weight;
-	read = new_term(p, a->topology_key);
-	own = new_term(p, a->topology_key);
-	push(&p->ws[w].feeds, own);
-	select_workloads(p, a->selector.n ? &a->selector : &wl->labels, m);
-	for (int i = 0; i < m->n; i++) {
-		struct wstate *s = &p->ws[m->v[i]];
-
-		push(&s->feeds, read);
-		push(&s->sym, own);
-		push(&s->sym, weight);
-		p->ws[w].aff_self |= !anti && m->v[i] == w;
-	}
-	return read;
-}
-
-static int node_selected(const struct plc *p, int w, int n)
-{
-	const struct labels *sel = &p->c->workloads[w].node_selector;
-
-	return sel->n == 0 || labels_match(sel, &p->c->nodes[n].labels);
-}
-
-/* The nodes whose pods spread term t of w counts (filtering.go, scoring.go:
- * they pass w's nodeSelector and, for user constraints, carry every key of
- * t's kind), or NULL when that is every node. */
-static uint8_t *inclusion(const struct plc *p, int w, const struct term *t)
-{
-	const struct wstate *s = &p->ws[w];
-	int need = p->c->workloads[w].node_selector.n > 0;
-	uint8_t *incl;
-
-	for (int i = s->spread; i < s->spread + s->nspread; i++)
-		need |= s->soft_all && p->terms[i].hard == t->hard && !p->keys[p->terms[i].key].full;
-	if (!need)
-		return NULL;
-	incl = ks_calloc((size_t)p->c->nnodes, 1);
-	for (int n = 0; n < p->c->nnodes; n++) {
-		incl[n] = (uint8_t)node_selected(p, w, n);
-		for (int i = s->spread; i < s->spread + s->nspread; i++)
-			if (s->soft_all && p->terms[i].hard == t->hard &&
-			    p->keys[p->terms[i].key].dom[n] < 0)
-				incl[n] = 0;
-	}
-	return incl;
-}
-
-static void add_spread(struct plc *p, int w, struct ivec *m)
-{
-	/* plugin.go systemDefaultConstraints: ScheduleAnyway, own pods */
-	static const struct { const char *key; int skew; } def[] = {
-		{ HOSTNAME_KEY, 3 }, { ZONE_KEY, 5 },
-	};
-	const struct workload *wl = &p->c->workloads[w];
-	struct wstate *s = &p->ws[w];
-
-	s->spread = p->nterms;
-	for (int i = 0; i < 2 && wl->nspread == 0; i++) {
-		int t = new_term(p, def[i].key);
-
-		p->terms[t].max_skew = def[i].skew;
-		p->terms[t].self = 1;
-		push(&s->feeds, t);
-	}
-	for (int i = 0; i < wl->nspread; i++) {
-		const struct spread_constraint *sc = &wl->spread[i];
-		const struct labels *sel = sc->selector.n ? &sc->selector : &wl->labels;
-		int t = new_term(p, sc->topology_key);
-
-		p->terms[t].max_skew = sc->max_skew;
-		p->terms[t].hard = sc->when == SPREAD_DO_NOT_SCHEDULE;
-		p->terms[t].self = labels_match(sel, &wl->labels);
-		select_workloads(p, sel, m);
-		for (int j = 0; j < m->n; j++)
-			push(&p->ws[m->v[j]].feeds, t);
-	}
-	s->nspread = p->nterms - s->spread;
-	s->soft_all = wl->nspread > 0;
-	for (int i = s->spread; i < p->nterms; i++) {
-		s->nhard += p->terms[i].hard;
-		s->nsoft += !p->terms[i].hard;
-		p->terms[i].incl = inclusion(p, w, &p->terms[i]);
-	}
-}
 
 static int cmp_ll(const void *a, const void *b)
 {
@@ -392,13 +151,13 @@ static void setup(struct plc *p)
 	for (int w = 0; w < nw; w++) {
 		const struct workload *wl = &c->workloads[w];
 
-		p->ws[w].anti = add_affinity(p, w, &wl->anti, 1, &m);
-		p->ws[w].aff = add_affinity(p, w, &wl->aff, 0, &m);
+		p->ws[w].anti = placement_add_affinity(p, w, &wl->anti, 1, &m);
+		p->ws[w].aff = placement_add_affinity(p, w, &wl->aff, 0, &m);
 		maxspread = wl->nspread > maxspread ? wl->nspread : maxspread;
 		/* A DaemonSet pod's required node affinity names one node, so its
 		 * spread constraints see one domain and always pass. */
 		if (wl->kind == WL_DEPLOYMENT)
-			add_spread(p, w, &m);
+			placement_add_spread(p, w, &m);
 	}
 	ks_free(m.v);
 	for (int w = 0; w < nw; w++) {
@@ -511,76 +270,11 @@ static int eligible(struct plc *p, int w)
 	int count = 0;
 
 	for (int n = 0; n < p->c->nnodes; n++) {
-		p->ok[n] = (uint8_t)(node_selected(p, w, n) &&
+		p->ok[n] = (uint8_t)(placement_node_selected(p, w, n) &&
 				     (!p->ns[n].hard_taints || !intolerable(wl, &p->c->nodes[n], 0)));
 		count += p->ok[n];
 	}
 	return count;
-}
-
-static void find_min(struct plc *p, struct term *t)
-{
-	t->min = INT_MAX;
-	t->nmin = 0;
-	for (int d = 0; d < p->keys[t->key].ndom; d++) {
-		if (!t->dom_ok[d])
-			continue;
-		if (t->cnt[d] < t->min) {
-			t->min = t->cnt[d];
-			t->nmin = 0;
-		}
-		t->nmin += t->cnt[d] == t->min;
-	}
-}
-
-/* A pod of w landed on n: count it in every term that selects it. */
-static void feed(struct plc *p, int w, int n)
-{
-	const struct ivec *f = &p->ws[w].feeds;
-
-	for (int i = 0; i < f->n; i++) {
-		struct term *t = &p->terms[f->v[i]];
-		int d = p->keys[t->key].dom[n];
-
-		if (t->dead || d < 0 || (t->incl && !t->incl[n]))
-			continue;
-		term_cnt(p, t)[d]++;
-		t->total++;
-		/* counts only grow: the minimum moves once all its domains have */
-		if (t->dom_ok && t->cnt[d] - 1 == t->min && --t->nmin == 0)
-			find_min(p, t);
-	}
-}
-
-static int count_at(const struct plc *p, int term, int n)
-{
-	const struct term *t = &p->terms[term];
-	int d = p->keys[t->key].dom[n];
-
-	return d < 0 ? 0 : t->cnt[d];
-}
-
-/* interpodaffinity/filtering.go */
-static int affinity_fits(const struct plc *p, int w, int n)
-{
-	const struct workload *wl = &p->c->workloads[w];
-	const struct wstate *s = &p->ws[w];
-
-	if (wl->anti.mode == AFFINITY_REQUIRED && count_at(p, s->anti, n) > 0)
-		return 0;
-	if (wl->aff.mode == AFFINITY_REQUIRED) {
-		const struct term *t = &p->terms[s->aff];
-
-		/* a node without the key fails; with no matching pod anywhere, a pod
-		 * matching its own term may start the group */
-		if (p->keys[t->key].dom[n] < 0 ||
-		    (count_at(p, s->aff, n) == 0 && !(t->total == 0 && s->aff_self)))
-			return 0;
-	}
-	for (int i = 0; i < s->sym.n; i += 2)
-		if (s->sym.v[i + 1] == 0 && count_at(p, s->sym.v[i], n) > 0)
-			return 0;
-	return 1;
 }
 
 /* Every filter but the static ones in p->ok. */
@@ -594,7 +288,7 @@ static int fits(const struct plc *p, int w, int n)
 	    (wl->memory_mi > 0 && wl->memory_mi > ns->cap_mem - ns->req_mem) ||
 	    ns->npods + 1 > ns->max_pods)
 		return 0;
-	if (s->filter_aff && !affinity_fits(p, w, n))
+	if (s->filter_aff && !placement_affinity_fits(p, w, n))
 		return 0;
 	for (int i = s->spread; i < s->spread + s->nspread && s->nhard; i++) {
 		const struct term *t = &p->terms[i];
@@ -630,62 +324,12 @@ static long long resource_score(const struct nstate *ns, const struct workload *
 	return least + (long long)((1 - (nres == 2 ? fabs((f[0] - f[1]) / 2) : 0)) * MAX_SCORE);
 }
 
-/* interpodaffinity/scoring.go before normalisation. */
-static long long affinity_score(const struct plc *p, int w, int n)
-{
-	const struct workload *wl = &p->c->workloads[w];
-	const struct wstate *s = &p->ws[w];
-	long long r = 0;
-
-	if (wl->aff.mode == AFFINITY_PREFERRED)
-		r += (long long)wl->aff.weight * count_at(p, s->aff, n);
-	if (wl->anti.mode == AFFINITY_PREFERRED)
-		r -= (long long)wl->anti.weight * count_at(p, s->anti, n);
-	for (int i = 0; i < s->sym.n; i += 2)
-		r += (long long)s->sym.v[i + 1] * count_at(p, s->sym.v[i], n);
-	return r;
-}
-
 /* math.Round (half away from zero) of x >= 0, without a libm call. */
 static long long round_pos(double x)
 {
 	long long i = (long long)x;
 
 	return i + (x - (double)i >= 0.5);
-}
-
-/* podtopologyspread/scoring.go PreScore: which feasible nodes are ignored
- * (missing a key of the pod's own constraints) and each ScheduleAnyway
- * constraint's weight log(domains among the scored nodes + 2). */
-static void spread_prescore(struct plc *p, const struct wstate *s, int nf)
-{
-	int scored = 0;
-
-	for (int k = 0; k < nf; k++) {
-		p->ign[k] = 0;
-		for (int i = s->spread; i < s->spread + s->nspread && s->soft_all; i++)
-			if (!p->terms[i].hard && p->keys[p->terms[i].key].dom[p->feas[k]] < 0)
-				p->ign[k] = 1;
-		scored += !p->ign[k];
-	}
-	for (int i = s->spread, j = 0; i < s->spread + s->nspread; i++) {
-		const struct term *t = &p->terms[i];
-		struct tkey *key = &p->keys[t->key];
-		int size = 0;
-
-		if (t->hard)
-			continue;
-		p->gen++;
-		for (int k = 0; k < nf && !t->hostname; k++) {
-			int d = key->dom[p->feas[k]];
-
-			if (!p->ign[k] && d >= 0 && key->stamp[d] != p->gen) {
-				key->stamp[d] = p->gen;
-				size++;
-			}
-		}
-		p->wt[j++] = log((double)(t->hostname ? scored : size) + 2);
-	}
 }
 
 /* Score the nf feasible nodes in p->feas and pick the best. */
@@ -698,7 +342,7 @@ static int pick(struct plc *p, int w, int nf)
 	int chosen = -1, ties = 0;
 
 	if (s->nsoft)
-		spread_prescore(p, s, nf);
+		placement_spread_prescore(p, s, nf);
 	for (int k = 0; k < nf; k++) {
 		int n = p->feas[k];
 		struct nstate *ns = &p->ns[n];
@@ -711,7 +355,7 @@ static int pick(struct plc *p, int w, int nf)
 		}
 		p->base[k] = ns->memo;
 		if (s->ipa) {
-			p->ipa[k] = affinity_score(p, w, n);
+			p->ipa[k] = placement_affinity_score(p, w, n);
 			imin = p->ipa[k] < imin ? p->ipa[k] : imin;
 			imax = p->ipa[k] > imax ? p->ipa[k] : imax;
 		}
@@ -722,7 +366,7 @@ static int pick(struct plc *p, int w, int nf)
 				const struct term *t = &p->terms[i];
 
 				if (!t->hard && p->keys[t->key].dom[n] >= 0)
-					sc += count_at(p, i, n) * p->wt[j] + (t->max_skew - 1);
+					sc += placement_count_at(p, i, n) * p->wt[j] + (t->max_skew - 1);
 				j += !t->hard;
 			}
 			p->pts[k] = round_pos(sc);
@@ -795,7 +439,7 @@ static void occupy(struct plc *p, int w, int n)
 	ns->nz_mem += wl->memory_mi ? wl->memory_mi : NONZERO_MEM_MI;
 	ns->npods++;
 	ns->memo_w = -1;
-	feed(p, w, n);
+	placement_feed(p, w, n);
 }
 
 static void bind(struct plc *p, struct cluster *c, struct pod *pod, int n)
@@ -818,52 +462,13 @@ static struct pod *new_pod(struct cluster *c, int w, int ordinal)
 	return pod;
 }
 
-/* Ready w's terms for its cycles: counts exist, DoNotSchedule minima known
- * (over the domains with a node in the constraint's inclusion, and with
- * p->up, a node that takes new pods). */
-static void begin_terms(struct plc *p, int w)
-{
-	const struct wstate *s = &p->ws[w];
-
-	if (s->anti >= 0)
-		term_cnt(p, &p->terms[s->anti]);
-	if (s->aff >= 0)
-		term_cnt(p, &p->terms[s->aff]);
-	for (int i = 0; i < s->sym.n; i += 2)
-		term_cnt(p, &p->terms[s->sym.v[i]]);
-	for (int i = s->spread; i < s->spread + s->nspread; i++) {
-		struct term *t = &p->terms[i];
-		const int *dom = p->keys[t->key].dom;
-
-		term_cnt(p, t);
-		if (!t->hard)
-			continue;
-		t->dom_ok = ks_calloc((size_t)p->keys[t->key].ndom + 1, 1);
-		for (int n = 0; n < p->c->nnodes; n++)
-			if (dom[n] >= 0 && (!t->incl || t->incl[n]) && (!p->up || p->up[n]))
-				t->dom_ok[dom[n]] = 1;
-		find_min(p, t);
-	}
-}
-
-/* Only the workload owning a term reads it: drop it once that is placed. */
-static void retire(struct term *t)
-{
-	t->dead = 1;
-	ks_free(t->cnt);
-	ks_free(t->incl);
-	ks_free(t->dom_ok);
-	t->cnt = NULL;
-	t->incl = t->dom_ok = NULL;
-}
-
 static void place_workload(struct plc *p, struct cluster *c, int w)
 {
 	struct workload *wl = &c->workloads[w];
 	const struct wstate *s = &p->ws[w];
 
 	eligible(p, w);
-	begin_terms(p, w);
+	placement_begin_terms(p, w);
 	wl->first_pod = c->npods;
 	wl->running = 0;
 	if (wl->kind == WL_DAEMONSET) {
@@ -891,11 +496,11 @@ static void place_workload(struct plc *p, struct cluster *c, int w)
 	wl->npods = c->npods - wl->first_pod;
 	wl->pending = wl->npods - wl->running;
 	if (s->anti >= 0)
-		retire(&p->terms[s->anti]);
+		placement_retire(&p->terms[s->anti]);
 	if (s->aff >= 0)
-		retire(&p->terms[s->aff]);
+		placement_retire(&p->terms[s->aff]);
 	for (int i = s->spread; i < s->spread + s->nspread; i++)
-		retire(&p->terms[i]);
+		placement_retire(&p->terms[i]);
 }
 
 void placement_run(struct cluster *c, uint64_t seed)
@@ -977,7 +582,7 @@ int placement_schedule_one(const struct cluster *c, const int *pod_node, int w,
 		read[i] = 1;
 	for (int t = 0; t < p.nterms; t++)
 		if (!read[t])
-			retire(&p.terms[t]);
+			placement_retire(&p.terms[t]);
 	ks_free(read);
 	/* every running pod counts, on whichever node it is */
 	for (int i = 0; i < c->npods; i++) {
@@ -989,7 +594,7 @@ int placement_schedule_one(const struct cluster *c, const int *pod_node, int w,
 	eligible(&p, w);
 	for (int n = 0; n < c->nnodes; n++)
 		p.ok[n] &= node_ok[n] != 0;
-	begin_terms(&p, w);
+	placement_begin_terms(&p, w);
 	if (wl->kind == WL_DAEMONSET) {
 		/* the first node that passes the controller's filters, lacks
 		 * its pod and has room for it (one without room keeps its pod
