@@ -127,6 +127,19 @@ int dist_set(struct dist *d, enum dist_kind k, const double *p, char *msg, size_
 	return 0;
 }
 
+/* The kinds drawn by GSL's samplers, on r's state lent to a GSL generator. */
+static double gsl_sample(const struct dist *d, struct rng *r)
+{
+	struct rng_gsl t;
+	gsl_rng *g = rng_gsl_begin(r, &t);
+	double x = d->kind == DIST_LOGNORMAL ? gsl_ran_lognormal(g, d->mu, d->p[1])
+		 : d->kind == DIST_WEIBULL ? gsl_ran_weibull(g, d->p[1], d->p[0])
+		 : gsl_ran_gamma(g, d->p[0], d->p[1]);
+
+	rng_gsl_end(r, &t);
+	return x;
+}
+
 double dist_sample(const struct dist *d, struct rng *r)
 {
 	switch (d->kind) {
@@ -137,13 +150,13 @@ double dist_sample(const struct dist *d, struct rng *r)
 	case DIST_UNIFORM:
 		return d->p[0] + (d->p[1] - d->p[0]) * rng_uniform(r);
 	case DIST_LOGNORMAL:
-		return gsl_ran_lognormal(r->g, d->mu, d->p[1]);
+		return gsl_sample(d, r);
 	case DIST_PARETO:
 		return d->p[1] * pow(rng_uniform(r), -1.0 / d->p[0]);
 	case DIST_WEIBULL:
-		return gsl_ran_weibull(r->g, d->p[1], d->p[0]);
+		return gsl_sample(d, r);
 	case DIST_GAMMA:
-		return gsl_ran_gamma(r->g, d->p[0], d->p[1]);
+		return gsl_sample(d, r);
 	case DIST_NKINDS:
 		break;
 	}

@@ -101,7 +101,6 @@ static void lb_rebuild(struct sim *s, int svc)
 						       : d->speaker[vi(d, svc, n)];
 	}
 	/* keep the choice stream going rather than restarting it */
-	lb->rng.g = NULL;
 	lb_fini(lb);
 	lb_init_view(lb, c, svc, local, ok, &keep);
 	ks_free(local);
@@ -195,7 +194,7 @@ static void on_probe(struct engine *eng, const struct event *ev, void *ctx)
 static void kill_pod(struct sim *s, int p, enum drop_reason why, double now)
 {
 	struct dyn *d = s->dyn;
-	uint32_t f = server_kill(&s->servers[p], now);
+	uint32_t f = server_kill(&s->servers[p], &s->flows, now);
 
 	d->pod_epoch[p]++;
 	d->kill_reason[p] = (uint8_t)why;
@@ -654,8 +653,6 @@ void dyn_destroy(struct sim *s)
 			proxy_svc_fini(&d->ver[i][v]);
 		ks_free(d->ver[i]);
 	}
-	rng_fini(&d->hc_rng);
-	rng_fini(&d->sync_rng);
 	ks_free(d->ver);
 	ks_free(d->nver);
 	ks_free(d->view);

@@ -128,6 +128,9 @@ static void build(struct lb *lb, const struct cluster *c, int svc, const int *lo
 		if (lb->nslots == 0)
 			lb->npool = 0;
 	}
+	/* At 5,000 nodes x 1,000 Services the pools are 20 MB read at random;
+	 * an everything-healthy pool needs no table lookup. */
+	lb->all = lb->npool == c->nnodes && lb->mode != LB_ZONAL;
 	if (lb->mode == LB_ZONAL && !s->lb.cross_zone) {
 		/* AWS NLB with cross-zone off: each zone's LB node gets an even
 		 * share of clients (DNS) and spreads it over its own zone's
@@ -163,7 +166,6 @@ void lb_fini(struct lb *lb)
 	ks_free(lb->pool);
 	ks_free(lb->slots);
 	ks_free(lb->zone_off);
-	rng_fini(&lb->rng);
 	memset(lb, 0, sizeof *lb);
 }
 

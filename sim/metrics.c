@@ -13,22 +13,35 @@ void metrics_init(struct metrics *m, int nsvc, const int *neps, int nnodes, int 
 	m->nnodes = nnodes;
 	m->npods = npods;
 	m->replications = 1;
+	size_t total_eps = 0, row = 0;
+	int ep_bits;
+
 	m->svc = ks_calloc((size_t)nsvc, sizeof *m->svc);
+	for (int s = 0; s < nsvc; s++)
+		total_eps += (size_t)neps[s];
+	ep_bits = total_eps > METRICS_FINE_EPS ? HISTO_COARSE : HISTO_FINE;
+	/* One block per kind of row for all Services, so the big ones (1,000
+	 * Services x 5,000 nodes) get huge pages (mem.c). */
+	m->ep_rows = ks_calloc(total_eps + 1, sizeof *m->ep_rows);
+	m->share_rows = ks_calloc(total_eps + 1, sizeof *m->share_rows);
+	m->node_rows = ks_calloc((size_t)nsvc * (size_t)nnodes + 1, sizeof *m->node_rows);
+	m->weight_rows = ks_calloc((size_t)nsvc * (size_t)nnodes + 1, sizeof *m->weight_rows);
 	for (int s = 0; s < nsvc; s++) {
 		struct svc_stats *ss = &m->svc[s];
 
 		welford_init(&ss->latency);
 		welford_init(&ss->wait);
-		histo_init(&ss->latency_ms);
+		histo_init(&ss->latency_ms, HISTO_FINE);
 		ss->neps = neps[s];
-		ss->eps = ks_calloc((size_t)neps[s], sizeof *ss->eps);
+		ss->eps = m->ep_rows + row;
+		ss->expected_share = m->share_rows + row;
+		row += (size_t)neps[s];
 		for (int i = 0; i < neps[s]; i++) {
 			welford_init(&ss->eps[i].latency);
-			histo_init(&ss->eps[i].latency_ms);
+			histo_init(&ss->eps[i].latency_ms, ep_bits);
 		}
-		ss->nodes = ks_calloc((size_t)nnodes, sizeof *ss->nodes);
-		ss->expected_share = ks_calloc((size_t)neps[s], sizeof *ss->expected_share);
-		ss->lb_weight = ks_calloc((size_t)nnodes, sizeof *ss->lb_weight);
+		ss->nodes = m->node_rows + (size_t)s * (size_t)nnodes;
+		ss->lb_weight = m->weight_rows + (size_t)s * (size_t)nnodes;
 	}
 	m->peak_conntrack = ks_calloc((size_t)nnodes, sizeof *m->peak_conntrack);
 	m->peak_snat_ports = ks_calloc((size_t)nnodes, sizeof *m->peak_snat_ports);
@@ -46,11 +59,11 @@ void metrics_fini(struct metrics *m)
 		histo_fini(&ss->latency_ms);
 		for (int i = 0; i < ss->neps; i++)
 			histo_fini(&ss->eps[i].latency_ms);
-		ks_free(ss->eps);
-		ks_free(ss->nodes);
-		ks_free(ss->expected_share);
-		ks_free(ss->lb_weight);
 	}
+	ks_free(m->ep_rows);
+	ks_free(m->share_rows);
+	ks_free(m->node_rows);
+	ks_free(m->weight_rows);
 	ks_free(m->svc);
 	ks_free(m->peak_conntrack);
 	ks_free(m->peak_snat_ports);
@@ -166,7 +179,6 @@ void metrics_merge(struct metrics *dst, const struct metrics *src)
 			e->forwarded_out += f->forwarded_out;
 			e->snat_flows += f->snat_flows;
 			e->dropped += f->dropped;
-			e->completed += f->completed;
 			e->bytes += f->bytes;
 		}
 	}

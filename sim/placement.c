@@ -521,7 +521,6 @@ void placement_run(struct cluster *c, uint64_t seed)
 	for (int w = 0; w < c->nworkloads; w++)
 		place_workload(&p, c, w);
 	teardown(&p);
-	rng_fini(&p.rng);
 }
 
 /* The node for one more pod of a pinned workload: pin[k] for the first k
@@ -614,7 +613,6 @@ int placement_schedule_one(const struct cluster *c, const int *pod_node, int w,
 		rng_init(&p.rng, rng_derive(seed, 0, STREAM_PLACEMENT, nonce));
 		p.next = (int)rng_below(&p.rng, (uint32_t)c->nnodes);
 		chosen = schedule(&p, w);
-		rng_fini(&p.rng);
 	}
 	teardown(&p);
 	return chosen;

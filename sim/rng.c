@@ -19,8 +19,8 @@
  * sets the state words itself from two rounds of the mixer (about 2^88
  * distinct states), applying taus2's own constraints (s1 > 1, s2 > 7,
  * s3 > 15) and warming up with six draws as GSL's taus_set does. The layout
- * of the state (three unsigned longs, gsl/rng/taus.c) is checked at run
- * time.
+ * GSL's samplers are lent (three unsigned longs, gsl/rng/taus.c) is checked
+ * at run time.
  *
  * rng_exp1 is the ziggurat method for the standard exponential (Marsaglia &
  * Tsang, "The Ziggurat Method for Generating Random Variables", JSS 2000),
@@ -31,8 +31,6 @@
 #include "ktsim/rng.h"
 
 #include <math.h>
-#include <stdio.h>
-#include <stdlib.h>
 #include <gsl/gsl_errno.h>
 
 #include "ktsim/err.h"
@@ -87,31 +85,38 @@ void rng_init(struct rng *r, uint64_t seed)
 {
 	static int gsl_quiet;
 	uint64_t a = mix(seed ^ C0), b = mix(a ^ C1);
-	struct rng_taus *st;
 
 	if (!gsl_quiet) {
 		gsl_set_error_handler_off();
 		zig_setup();
+		KS_ASSERT(gsl_rng_taus2->size == sizeof(struct rng_taus));
 		gsl_quiet = 1;
 	}
-	r->g = gsl_rng_alloc(gsl_rng_taus2);
-	if (r->g == NULL) {
-		fprintf(stderr, "ktsim: out of memory allocating a random stream\n");
-		exit(1);
-	}
-	KS_ASSERT(gsl_rng_size(r->g) == sizeof(struct rng_taus));
-	st = r->st = gsl_rng_state(r->g);
-	st->s1 = (unsigned long)(a & 0xffffffffu);
-	st->s2 = (unsigned long)(a >> 32);
-	st->s3 = (unsigned long)(b & 0xffffffffu);
-	if (st->s1 < 2)
-		st->s1 += 2;
-	if (st->s2 < 8)
-		st->s2 += 8;
-	if (st->s3 < 16)
-		st->s3 += 16;
+	r->s1 = (uint32_t)a;
+	r->s2 = (uint32_t)(a >> 32);
+	r->s3 = (uint32_t)b;
+	if (r->s1 < 2)
+		r->s1 += 2;
+	if (r->s2 < 8)
+		r->s2 += 8;
+	if (r->s3 < 16)
+		r->s3 += 16;
 	for (int i = 0; i < 6; i++)
 		rng_u32(r);
+}
+
+gsl_rng *rng_gsl_begin(struct rng *r, struct rng_gsl *t)
+{
+	t->st = (struct rng_taus){ r->s1, r->s2, r->s3 };
+	t->g = (gsl_rng){ gsl_rng_taus2, &t->st };
+	return &t->g;
+}
+
+void rng_gsl_end(struct rng *r, const struct rng_gsl *t)
+{
+	r->s1 = (uint32_t)t->st.s1;
+	r->s2 = (uint32_t)t->st.s2;
+	r->s3 = (uint32_t)t->st.s3;
 }
 
 double rng_exp1_slow(struct rng *r, uint32_t u)
@@ -129,12 +134,4 @@ double rng_exp1_slow(struct rng *r, uint32_t u)
 		if ((u >> 8) < rng_zig_k[u & 255])
 			return (u >> 8) * rng_zig_w[u & 255];
 	}
-}
-
-void rng_fini(struct rng *r)
-{
-	if (r->g != NULL)
-		gsl_rng_free(r->g);
-	r->g = NULL;
-	r->st = NULL;
 }

@@ -3,6 +3,8 @@
 
 #include "ktsim/err.h"
 
+_Static_assert(sizeof(struct server) == 64, "a pod's server state is one cache line");
+
 static inline uint32_t *next_of(struct pool *flows, uint32_t f)
 {
 	return (uint32_t *)pool_at(flows, f);
@@ -27,15 +29,10 @@ void server_init(struct server *sv, int concurrency, int queue_limit,
 	sv->conc = (uint32_t)concurrency;
 	sv->qlen = 0;
 	sv->qlimit = (uint32_t)queue_limit;
-	sv->qhead = sv->qtail = POOL_NONE;
+	sv->qtail = POOL_NONE;
 	sv->last_t = 0;
 	sv->busy_area = 0;
 	sv->queue_area = 0;
-}
-
-void server_fini(struct server *sv)
-{
-	rng_fini(&sv->rng);
 }
 
 int server_arrive(struct server *sv, struct pool *flows, uint32_t f, double now)
@@ -48,11 +45,14 @@ int server_arrive(struct server *sv, struct pool *flows, uint32_t f, double now)
 	if (sv->qlen >= sv->qlimit)
 		return SERVER_FULL;
 	integrate(sv, now);
-	*next_of(flows, f) = POOL_NONE;
-	if (sv->qlen++ == 0)
-		sv->qhead = f;
-	else
-		*next_of(flows, sv->qtail) = f;
+	if (sv->qlen++ == 0) {
+		*next_of(flows, f) = f;
+	} else {
+		uint32_t *tail_next = next_of(flows, sv->qtail);
+
+		*next_of(flows, f) = *tail_next; /* the head */
+		*tail_next = f;
+	}
 	sv->qtail = f;
 	return SERVER_QUEUED;
 }
@@ -68,10 +68,15 @@ uint32_t server_depart(struct server *sv, struct pool *flows, double now)
 		return POOL_NONE;
 	}
 	integrate(sv, now);
-	f = sv->qhead;
-	sv->qhead = *next_of(flows, f);
-	if (--sv->qlen == 0)
-		sv->qhead = sv->qtail = POOL_NONE;
+	if (--sv->qlen == 0) {
+		f = sv->qtail;
+		sv->qtail = POOL_NONE;
+	} else {
+		uint32_t *tail_next = next_of(flows, sv->qtail);
+
+		f = *tail_next;
+		*tail_next = *next_of(flows, f);
+	}
 	return f;
 }
 
@@ -92,13 +97,19 @@ double server_queue_area(const struct server *sv, double now)
 	return sv->queue_area + sv->qlen * (now - sv->last_t);
 }
 
-uint32_t server_kill(struct server *sv, double now)
+uint32_t server_kill(struct server *sv, struct pool *flows, double now)
 {
-	uint32_t head = sv->qlen ? sv->qhead : POOL_NONE;
+	uint32_t head = POOL_NONE;
 
+	if (sv->qlen) { /* open the circle after the tail */
+		uint32_t *tail_next = next_of(flows, sv->qtail);
+
+		head = *tail_next;
+		*tail_next = POOL_NONE;
+	}
 	integrate(sv, now);
 	sv->busy = 0;
 	sv->qlen = 0;
-	sv->qhead = sv->qtail = POOL_NONE;
+	sv->qtail = POOL_NONE;
 	return head;
 }

@@ -13,17 +13,23 @@
  * samples once n > 0.
  *
  * histo: a value x in (HISTO_MIN, HISTO_MAX) is a normal double 2^e * 1.f;
- * its bucket index is the 11-bit biased exponent and the top 6 bits of f,
+ * its bucket index is the 11-bit biased exponent and the top b bits of f,
  * read straight from the IEEE-754 bits (one shift and one subtraction), so
- * octave e holds 64 equal sub-buckets [2^e(1+k/64), 2^e(1+(k+1)/64)). Like
+ * octave e holds S = 2^b equal sub-buckets [2^e(1+k/S), 2^e(1+(k+1)/S)). Like
  * HdrHistogram (G. Tene) the relative resolution is fixed. A quantile reports
  * its bucket's geometric midpoint sqrt(lo*hi): for any x in the bucket the
- * relative error |mid - x|/x is at most sqrt(1 + 1/64) - 1 = 0.778% (the
- * arithmetic midpoint would give 1/128 = 0.781%; both are within 0.8%, the
- * geometric one is the tighter and symmetric in log scale). The midpoint is
- * clamped to the exact maximum, which can only bring it closer. The target
- * rank is ceil(q*n) (1-based; q = 0 takes rank 1, the smallest sample).
- * max starts at 0, so for positive samples it is the exact maximum.
+ * relative error |mid - x|/x is at most sqrt(1 + 1/S) - 1: 0.778% for S = 64
+ * (the arithmetic midpoint would give 1/128 = 0.781%; both are within 0.8%,
+ * the geometric one is the tighter and symmetric in log scale) and 3.08%
+ * for S = 16. The midpoint is clamped to the exact maximum, which can only
+ * bring it closer. The target rank is ceil(q*m) (1-based; q = 0 takes rank
+ * 1, the smallest sample) among the m = n - lost samples counted. max starts
+ * at 0, so for positive samples it is the exact maximum.
+ * The counts are one array over whole octaves [lo, hi), widened an octave
+ * at a time, so memory follows the value range (at most 80 octaves) and a
+ * sample touches one cache line. 32-bit counts halve the memory of 150,000
+ * per-pod histograms; a bucket that reaches 2^32 - 1 stops counting and the
+ * samples it misses are counted in `lost` and left out of the ranks.
  *
  * twavg: integrates the level over time as a sum of rectangles. */
 #include "ktsim/stats.h"
@@ -34,10 +40,7 @@
 #include "ktsim/err.h"
 #include "ktsim/mem.h"
 
-#define SUBS (1u << HISTO_SUB_BITS)
-#define LOW_EXP (-40) /* octave 0 is [2^LOW_EXP, 2^(LOW_EXP+1)) = [HISTO_MIN, ..) */
-/* (biased exponent << SUB_BITS | sub-bucket) of HISTO_MIN */
-#define INDEX_BIAS ((uint64_t)(1023 + LOW_EXP) << HISTO_SUB_BITS)
+#define LOW_EXP (-40) /* index 0 is [2^LOW_EXP, ..) = [HISTO_MIN, ..) */
 
 void welford_init(struct welford *w)
 {
@@ -72,87 +75,92 @@ double welford_var(const struct welford *w)
 	return w->n < 2 ? 0.0 : w->m2 / (double)(w->n - 1);
 }
 
-void histo_init(struct histo *h)
+void histo_init(struct histo *h, int bits)
 {
+	KS_ASSERT(bits == HISTO_FINE || bits == HISTO_COARSE);
 	memset(h, 0, sizeof *h);
+	h->bits = bits;
 }
 
 void histo_fini(struct histo *h)
 {
-	for (unsigned o = 0; o < HISTO_OCTAVES; o++)
-		ks_free(h->oct[o]);
-	memset(h, 0, sizeof *h);
+	int bits = h->bits;
+
+	ks_free(h->c);
+	histo_init(h, bits);
 }
 
-void histo_add(struct histo *h, double x)
+void histo_grow(struct histo *h, int32_t i)
 {
-	h->n++;
-	h->max = x > h->max ? x : h->max;
-	if (x > HISTO_MIN && x < HISTO_MAX) {
-		uint64_t bits, i;
-		uint64_t *oct;
+	int32_t oct = (int32_t)1 << h->bits;
+	int32_t lo = i / oct * oct, hi = lo + oct; /* i >= 0 */
+	uint32_t *c;
 
-		memcpy(&bits, &x, sizeof bits);
-		i = (bits >> (52 - HISTO_SUB_BITS)) - INDEX_BIAS;
-		oct = h->oct[i >> HISTO_SUB_BITS];
-		if (oct == NULL)
-			oct = h->oct[i >> HISTO_SUB_BITS] = ks_calloc(SUBS, sizeof *oct);
-		oct[i & (SUBS - 1)]++;
-	} else if (x >= HISTO_MAX) {
-		h->over++;
-	} else {
-		h->under++;
+	if (h->c != NULL) {
+		lo = lo < h->lo ? lo : h->lo;
+		hi = hi > h->hi ? hi : h->hi;
 	}
+	c = ks_calloc((size_t)(hi - lo), sizeof *c);
+	if (h->c != NULL)
+		memcpy(c + (h->lo - lo), h->c, (size_t)(h->hi - h->lo) * sizeof *c);
+	ks_free(h->c);
+	h->c = c;
+	h->lo = lo;
+	h->hi = hi;
 }
 
 void histo_merge(struct histo *dst, const struct histo *src)
 {
-	for (unsigned o = 0; o < HISTO_OCTAVES; o++) {
-		if (src->oct[o] == NULL)
-			continue;
-		if (dst->oct[o] == NULL)
-			dst->oct[o] = ks_calloc(SUBS, sizeof *dst->oct[o]);
-		for (unsigned k = 0; k < SUBS; k++)
-			dst->oct[o][k] += src->oct[o][k];
+	KS_ASSERT(dst->bits == src->bits);
+	if (src->c != NULL) {
+		if (dst->c == NULL || src->lo < dst->lo)
+			histo_grow(dst, src->lo);
+		if (src->hi > dst->hi)
+			histo_grow(dst, src->hi - 1);
+		for (int32_t i = src->lo; i < src->hi; i++) {
+			uint32_t *d = &dst->c[i - dst->lo];
+			uint64_t sum = (uint64_t)*d + src->c[i - src->lo];
+
+			*d = sum > UINT32_MAX ? UINT32_MAX : (uint32_t)sum;
+			dst->lost += sum - *d;
+		}
 	}
 	dst->n += src->n;
 	dst->under += src->under;
 	dst->over += src->over;
+	dst->lost += src->lost;
 	if (src->max > dst->max)
 		dst->max = src->max;
 }
 
-/* Geometric midpoint of sub-bucket k of octave o, clamped to the maximum. */
-static double midpoint(const struct histo *h, unsigned o, unsigned k)
+/* Geometric midpoint of bucket i, clamped to the maximum. */
+static double midpoint(const struct histo *h, int32_t i)
 {
-	double lo = (double)(SUBS + k), hi = lo + 1.0;
-	double mid = ldexp(sqrt(lo * hi) / SUBS, (int)o + LOW_EXP);
+	double subs = (double)((int32_t)1 << h->bits);
+	double lo = subs + (double)(i & ((1 << h->bits) - 1)), hi = lo + 1.0;
+	double mid = ldexp(sqrt(lo * hi) / subs, (i >> h->bits) + LOW_EXP);
 
 	return mid < h->max ? mid : h->max;
 }
 
 double histo_quantile(const struct histo *h, double q)
 {
-	uint64_t rank, seen;
+	uint64_t rank, seen, m = h->n - h->lost;
 
-	if (h->n == 0)
-		return 0.0;
+	if (m == 0)
+		return h->n ? h->max : 0.0;
 	if (q >= 1.0)
 		return h->max;
-	rank = q > 0.0 ? (uint64_t)ceil(q * (double)h->n) : 0;
-	if (rank == 0) /* q = 0, or q*n rounds to 0: the smallest sample */
+	rank = q > 0.0 ? (uint64_t)ceil(q * (double)m) : 0;
+	if (rank == 0) /* q = 0, or q*m rounds to 0: the smallest sample */
 		rank = 1;
 	seen = h->under;
 	if (rank <= seen)
 		return HISTO_MIN;
-	for (unsigned o = 0; o < HISTO_OCTAVES; o++) {
-		if (h->oct[o] == NULL)
-			continue;
-		for (unsigned k = 0; k < SUBS; k++) {
-			seen += h->oct[o][k];
-			if (rank <= seen)
-				return midpoint(h, o, k);
-		}
+	for (int32_t i = h->lo; i < h->hi; i++) {
+		seen += h->c[i - h->lo];
+		if (rank <= seen)
+			return midpoint(h, i);
 	}
 	return h->max;
 }

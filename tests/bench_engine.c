@@ -88,6 +88,5 @@ int main(void)
 	run("engine", complete, &f);
 	run("engine (pre-drawn delays)", complete_predrawn, &f);
 	for (uint32_t s = 0; s < SERVERS; s++)
-		rng_fini(&f.r[s]);
 	return 0;
 }

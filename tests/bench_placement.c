@@ -78,7 +78,6 @@ static struct cluster *envelope(void)
 		}
 		pods += w->replicas;
 	}
-	rng_fini(&r);
 	w = add_workload(c, &cap, "node-agent");
 	w->kind = WL_DAEMONSET;
 	w->cpu_m = 50;

@@ -29,7 +29,6 @@ static struct sampled sample(const struct dist *d, uint64_t seed, double above)
 		m2 += dx * (x - m);
 		hi += x > above;
 	}
-	rng_fini(&r);
 	s.mean = m;
 	s.var = m2 / (N - 1);
 	s.frac_above = (double)hi / N;

@@ -88,7 +88,6 @@ static void engine_should_pop_in_time_order(void)
 	CU_ASSERT_EQUAL(engine_now(eng), want[n - 1]);
 	ks_free(want);
 	trace_fini(&tr);
-	rng_fini(&r);
 	engine_destroy(eng);
 }
 
@@ -167,7 +166,6 @@ static void engine_should_interleave_schedules_from_handlers(void)
 	CU_ASSERT_EQUAL(c.dispatched, scheduled);
 	CU_ASSERT_EQUAL(c.disorder, 0);
 	CU_ASSERT_EQUAL(engine_pending(eng), 0);
-	rng_fini(&c.r);
 	engine_destroy(eng);
 }
 

@@ -170,7 +170,6 @@ static void wlc_should_equal_lc_with_unit_weights(void)
 	CU_ASSERT(same);
 	ipvs_fini(&lc);
 	ipvs_fini(&wlc);
-	rng_fini(&r);
 }
 
 /* The pick of kind k with the given weights and (active, inactive) counts. */
@@ -242,7 +241,6 @@ static double spread(struct ipvs_sched *s, int sources, uint64_t seed)
 
 		worst = fmax(worst, fabs(cnt[i] - sources * p) / sqrt(sources * p * (1 - p)));
 	}
-	rng_fini(&r);
 	return worst;
 }
 
@@ -300,7 +298,6 @@ static void sh_should_never_pick_servers_past_the_256th(void)
 	}
 	CU_ASSERT_EQUAL(max, 255);
 	ipvs_fini(&s);
-	rng_fini(&r);
 }
 
 static void dh_should_send_a_whole_service_to_one_server(void)
@@ -321,7 +318,6 @@ static void dh_should_send_a_whole_service_to_one_server(void)
 		used += seen[i];
 	CU_ASSERT_EQUAL(used, 10);
 	ipvs_fini(&s);
-	rng_fini(&r);
 }
 
 static void mh_should_stick_balance_and_remap_few_on_removal(void)
@@ -361,7 +357,6 @@ static void mh_should_stick_balance_and_remap_few_on_removal(void)
 	CU_ASSERT(abs(lost - SRC / N) < 5 * sqrt(SRC * 0.09));
 	ipvs_fini(&a);
 	ipvs_fini(&b);
-	rng_fini(&r);
 }
 
 CU_ErrorCode suite_ipvs(void)

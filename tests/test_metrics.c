@@ -190,7 +190,6 @@ static void proxy_should_reject_without_endpoints_and_drop_without_local_ones(vo
 	CU_ASSERT(proxy_pick(&ps, 0, PROXY_EXTERNAL, &r) >= 0);
 	CU_ASSERT_EQUAL(proxy_masquerades(&ps, 0, 0), 1); /* even to a local endpoint */
 	proxy_svc_fini(&ps);
-	rng_fini(&r);
 	cluster_destroy(c);
 }
 
@@ -258,7 +257,6 @@ static void server_should_queue_fifo_and_refuse_when_full(void)
 	/* Busy workers: 2 during [0, 2), 1 during [2, 3): area 5 worker-seconds. */
 	CU_ASSERT_DOUBLE_EQUAL(server_busy_area(&sv, 4), 5, 1e-12);
 	CU_ASSERT_DOUBLE_EQUAL(server_service_s(&sv), 1e-3, 1e-15);
-	server_fini(&sv);
 	pool_fini(&p);
 }
 

@@ -24,6 +24,7 @@
 struct lb {
 	enum lb_mode mode;
 	int *pool, npool;  /* node ids, in node order (l2: the leader only) */
+	int all;           /* pool is every node in order (pool[k] == k): skip the table */
 	uint32_t cursor;   /* round-robin position */
 	struct rng rng;    /* choice stream */
 	int *slots, nslots;      /* weighted: node ids repeated by weight */
@@ -58,7 +59,8 @@ static inline int lb_pick(struct lb *lb, uint32_t saddr, uint16_t sport)
 	switch (lb->mode) {
 	case LB_EVEN:
 	case LB_ONLY_NODES_WITH_PODS:
-		return lb->pool[rng_below(&lb->rng, (uint32_t)lb->npool)];
+		n = (int)rng_below(&lb->rng, (uint32_t)lb->npool);
+		return lb->all ? n : lb->pool[n];
 	case LB_WEIGHTED:
 		return lb->slots[rng_below(&lb->rng, (uint32_t)lb->nslots)];
 	case LB_L2:

@@ -12,6 +12,9 @@
 void *ks_malloc(size_t n);
 /* Allocate n*size zeroed bytes, checking the product for overflow. */
 void *ks_calloc(size_t n, size_t size);
+/* Like ks_calloc, but the block starts on a 64-byte cache line (for arrays
+ * of line-sized records). Free with ks_free. */
+void *ks_calloc_lines(size_t n, size_t size);
 /* Resize p to n*size bytes, checking the product for overflow. */
 void *ks_realloc(void *p, size_t n, size_t size);
 /* Duplicate a NUL-terminated string. */

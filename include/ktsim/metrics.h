@@ -22,6 +22,11 @@ enum drop_reason {
 	DROP_POD_TERMINATED, DROP_NREASONS
 };
 
+/* Above this many endpoints (all Services), per-pod latency histograms are
+ * HISTO_COARSE (quantiles within 3.1%, a quarter of the memory); Service
+ * histograms are always HISTO_FINE (within 0.8%). */
+#define METRICS_FINE_EPS 20000
+
 struct ep_stats {
 	int ever;                             /* was an endpoint (Ready) at some time */
 	uint64_t flows, completed, dropped;   /* connections */
@@ -31,7 +36,7 @@ struct ep_stats {
 };
 
 struct node_stats {
-	uint64_t lb_flows, forwarded_out, snat_flows, dropped, completed;
+	uint64_t lb_flows, forwarded_out, snat_flows, dropped;
 	uint64_t bytes;                       /* through this node */
 };
 
@@ -56,6 +61,10 @@ struct svc_stats {
 struct metrics {
 	int nsvc, nnodes, npods;
 	struct svc_stats *svc;
+	/* the blocks the Services' arrays point into */
+	struct ep_stats *ep_rows;
+	struct node_stats *node_rows;
+	double *share_rows, *weight_rows;
 	uint32_t *peak_conntrack, *peak_snat_ports, *conntrack_max; /* by node */
 	double *utilization;        /* by pod, filled at the end */
 	double *queue_mean;         /* by pod: time-average queue length */

@@ -2,8 +2,10 @@
  * FIFO queue in front of them, service times from a distribution.
  *
  * The queue threads through the flow records themselves (each queued record
- * starts with a `uint32_t next`), so a pod costs one cache line whatever its
- * queue_limit and memory is bounded by the flows in flight. Busy workers
+ * starts with a `uint32_t next`) as a circular list entered at its tail (the
+ * tail's next is the head), so a pod costs exactly one 64-byte cache line,
+ * random stream included, whatever its queue_limit, and memory is bounded by
+ * the flows in flight. Busy workers
  * and queue length are integrated over time on every change, for
  * utilization and the time-average queue length.
  * Invariants: busy <= conc; qlen <= qlimit; qlen > 0 implies busy == conc.
@@ -21,11 +23,11 @@
 enum { SERVER_START, SERVER_QUEUED, SERVER_FULL };
 
 struct server {
-	struct rng rng;             /* service-time stream */
 	const struct dist *service; /* ms */
+	struct rng rng;             /* service-time stream */
 	uint32_t busy, conc;
 	uint32_t qlen, qlimit;
-	uint32_t qhead, qtail;      /* pool indexes, POOL_NONE when empty */
+	uint32_t qtail;             /* pool index of the last queued flow */
 	double last_t, busy_area;   /* busy-worker seconds since the last reset */
 	double queue_area;          /* waiting-flow seconds since the last reset */
 };
@@ -33,7 +35,6 @@ struct server {
 /* Initialise with the pod's spec and stream seed. */
 void server_init(struct server *sv, int concurrency, int queue_limit,
 		 const struct dist *service_ms, uint64_t seed);
-void server_fini(struct server *sv);
 /* A flow (record index f of `flows`) arrives at time now: SERVER_START (a
  * worker took it; schedule its completion after server_service_s),
  * SERVER_QUEUED, or SERVER_FULL (refused, queue full). */
@@ -49,7 +50,7 @@ static inline double server_service_s(struct server *sv)
 /* The pod died at time now: its workers stop and its queue empties. Returns
  * the queued flows as a list linked through their `next` (POOL_NONE ends
  * it); flows in service are the caller's to account for. */
-uint32_t server_kill(struct server *sv, double now);
+uint32_t server_kill(struct server *sv, struct pool *flows, double now);
 /* Restart busy-time and queue integration at time now (end of warm-up). */
 void server_reset_busy(struct server *sv, double now);
 /* Busy-worker seconds integrated up to time now. */

@@ -12,11 +12,12 @@
  *   bucket (reported as HISTO_MIN) and >= HISTO_MAX to an overflow bucket.
  * twavg: time-weighted average of a piecewise-constant level.
  * Each accumulator has _add and _merge; merging is exact for counts.
- * Ownership: histo_init allocates lazily; histo_fini frees. */
+ * Ownership: histo_add allocates lazily; histo_fini frees. */
 #ifndef KTSIM_STATS_H
 #define KTSIM_STATS_H
 
 #include <stdint.h>
+#include <string.h>
 
 struct welford {
 	uint64_t n;
@@ -42,26 +43,58 @@ void welford_merge(struct welford *dst, const struct welford *src);
 /* Sample variance (n-1 denominator); 0 when n < 2. */
 double welford_var(const struct welford *w);
 
-#define HISTO_SUB_BITS 6
-#define HISTO_OCTAVES 80      /* 2^-40 .. 2^40 */
+#define HISTO_FINE 6           /* sub-bucket bits: 64 per octave, within 0.8% */
+#define HISTO_COARSE 4         /* 16 per octave, within 3.1% */
+#define HISTO_OCTAVES 80       /* 2^-40 .. 2^40 */
 #define HISTO_MIN 9.094947017729282e-13 /* 2^-40 */
 #define HISTO_MAX 1099511627776.0       /* 2^40 */
 
 struct histo {
 	uint64_t n, under, over;
-	uint64_t *oct[HISTO_OCTAVES]; /* each NULL or 64 counts */
-	double max;                    /* exact maximum seen */
+	uint64_t lost;     /* samples a bucket already at UINT32_MAX could not count */
+	double max;        /* exact maximum seen */
+	uint32_t *c;       /* counts of buckets lo .. hi-1 (NULL before the first) */
+	int32_t lo, hi;    /* whole octaves: multiples of 1 << bits */
+	int32_t bits;      /* sub-bucket bits, HISTO_FINE or HISTO_COARSE */
 };
 
-void histo_init(struct histo *h);
+/* Start empty with 2^bits sub-buckets per octave (HISTO_FINE or HISTO_COARSE). */
+void histo_init(struct histo *h, int bits);
 void histo_fini(struct histo *h);
-/* Record a value (any double; <= 0 and NaN count as underflow). */
-void histo_add(struct histo *h, double x);
-/* Fold src into dst. */
+/* Widen h's bucket range to hold bucket i (histo_add's slow path). */
+void histo_grow(struct histo *h, int32_t i);
+/* Record a value (any double; <= 0 and NaN count as underflow). Inline: it
+ * runs twice per request. */
+static inline void histo_add(struct histo *h, double x)
+{
+	h->n++;
+	h->max = x > h->max ? x : h->max;
+	if (x > HISTO_MIN && x < HISTO_MAX) {
+		uint64_t u;
+		int32_t i;
+		uint32_t *c;
+
+		memcpy(&u, &x, sizeof u);
+		/* biased exponent and top mantissa bits, from HISTO_MIN's up */
+		i = (int32_t)((u >> (52 - h->bits)) - ((uint64_t)(1023 - 40) << h->bits));
+		if (i < h->lo || i >= h->hi)
+			histo_grow(h, i);
+		c = &h->c[i - h->lo];
+		if (*c != UINT32_MAX)
+			++*c;
+		else
+			h->lost++;
+	} else if (x >= HISTO_MAX) {
+		h->over++;
+	} else {
+		h->under++;
+	}
+}
+/* Fold src into dst (same bits). */
 void histo_merge(struct histo *dst, const struct histo *src);
-/* The q-quantile (0 <= q <= 1) as a bucket midpoint, within 0.8% of the
- * exact sample quantile for values inside [HISTO_MIN, HISTO_MAX]; q = 1
- * returns the exact maximum. 0 when empty. */
+/* The q-quantile (0 <= q <= 1) as a bucket midpoint, within 0.8% (HISTO_FINE)
+ * or 3.1% (HISTO_COARSE) of the exact sample quantile for values inside
+ * [HISTO_MIN, HISTO_MAX]; q = 1 returns the exact maximum. 0 when empty. */
 double histo_quantile(const struct histo *h, double q);
 
 struct twavg {
