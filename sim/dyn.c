@@ -497,6 +497,7 @@ static void on_sample(struct engine *eng, const struct event *ev, void *ctx)
 	struct dyn *d = s->dyn;
 	const struct cluster *c = s->c;
 
+	sim_flush_eps(s);
 	for (int i = 0; i < c->nservices; i++) {
 		const struct svc_stats *ss = &s->m.svc[i];
 
@@ -521,7 +522,8 @@ static void on_sample(struct engine *eng, const struct event *ev, void *ctx)
 			d->last_lat_sum[r] = sum;
 			d->last_lat_n[r] = es->latency.n;
 		}
-		for (int n = 0; n < d->nnodes; n++)
+		/* per-Service node rows only where they are kept (metrics.h) */
+		for (int n = 0; n < d->nnodes && s->m.node_detail; n++)
 			ts_printf(d, "%g,node,%s,%s,%s,%llu,,%llu,,,%d\n", ev->time, c->services[i].name,
 				  "", c->nodes[n].name, (unsigned long long)ss->nodes[n].lb_flows,
 				  (unsigned long long)ss->nodes[n].dropped, d->hc[vi(d, i, n)].healthy);

@@ -66,7 +66,10 @@ void *ks_calloc_lines(size_t n, size_t size)
 	if (size && n > SIZE_MAX / size - 63)
 		out_of_memory(SIZE_MAX);
 	bytes = (n * size + 63) / 64 * 64; /* aligned_alloc wants a multiple */
-	p = aligned_alloc(64, bytes ? bytes : 64);
+	if (bytes >= HUGE_MIN && bytes < SIZE_MAX - HUGE_PAGE)
+		p = calloc_huge(bytes);
+	else
+		p = aligned_alloc(64, bytes ? bytes : 64);
 	if (p == NULL)
 		out_of_memory(bytes);
 	return memset(p, 0, bytes);

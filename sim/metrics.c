@@ -7,6 +7,8 @@
 #include "ktsim/err.h"
 #include "ktsim/mem.h"
 
+_Static_assert(sizeof(struct ep_stats) == 192, "an endpoint's counters are three cache lines");
+
 void metrics_init(struct metrics *m, int nsvc, const int *neps, int nnodes, int npods)
 {
 	m->nsvc = nsvc;
@@ -22,9 +24,11 @@ void metrics_init(struct metrics *m, int nsvc, const int *neps, int nnodes, int 
 	ep_bits = total_eps > METRICS_FINE_EPS ? HISTO_COARSE : HISTO_FINE;
 	/* One block per kind of row for all Services, so the big ones (1,000
 	 * Services x 5,000 nodes) get huge pages (mem.c). */
-	m->ep_rows = ks_calloc(total_eps + 1, sizeof *m->ep_rows);
+	m->ep_rows = ks_calloc_lines(total_eps + 1, sizeof *m->ep_rows);
 	m->share_rows = ks_calloc(total_eps + 1, sizeof *m->share_rows);
-	m->node_rows = ks_calloc((size_t)nsvc * (size_t)nnodes + 1, sizeof *m->node_rows);
+	m->node_detail = (size_t)nsvc * (size_t)nnodes <= METRICS_NODE_ROWS;
+	m->node_rows = ks_calloc((m->node_detail ? (size_t)nsvc : 1) * (size_t)nnodes + 1,
+				 sizeof *m->node_rows);
 	m->weight_rows = ks_calloc((size_t)nsvc * (size_t)nnodes + 1, sizeof *m->weight_rows);
 	for (int s = 0; s < nsvc; s++) {
 		struct svc_stats *ss = &m->svc[s];
@@ -40,7 +44,7 @@ void metrics_init(struct metrics *m, int nsvc, const int *neps, int nnodes, int 
 			welford_init(&ss->eps[i].latency);
 			histo_init(&ss->eps[i].latency_ms, ep_bits);
 		}
-		ss->nodes = m->node_rows + (size_t)s * (size_t)nnodes;
+		ss->nodes = m->node_rows + (m->node_detail ? (size_t)s * (size_t)nnodes : 0);
 		ss->lb_weight = m->weight_rows + (size_t)s * (size_t)nnodes;
 	}
 	m->peak_conntrack = ks_calloc((size_t)nnodes, sizeof *m->peak_conntrack);
@@ -171,7 +175,7 @@ void metrics_merge(struct metrics *dst, const struct metrics *src)
 			welford_merge(&e->latency, &f->latency);
 			histo_merge(&e->latency_ms, &f->latency_ms);
 		}
-		for (int n = 0; n < dst->nnodes; n++) {
+		for (int n = 0; n < dst->nnodes && (dst->node_detail || s == 0); n++) {
 			struct node_stats *e = &d->nodes[n];
 			const struct node_stats *f = &x->nodes[n];
 

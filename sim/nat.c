@@ -138,11 +138,27 @@ static void release(struct nat *t, uint32_t node, uint32_t pod, int snat)
 	}
 }
 
+void nat_prefetch(const struct nat *t, uint32_t node, uint32_t pod, int snat)
+{
+	if (snat && t->dense)
+		__builtin_prefetch(&t->dense[(size_t)node * (size_t)t->npods + pod], 1);
+	else if (snat)
+		__builtin_prefetch(&t->tab[slot_of(t, pair_key(node, pod))], 1);
+}
+
 void nat_expire(struct nat *t, double now)
 {
+	/* releases come in queue order: ask for the pair slot a few ahead */
+	enum { AHEAD = 8 };
+
 	while (t->qlen > 0 && t->q[t->qhead].t <= now) {
 		const struct nat_release *r = &t->q[t->qhead];
 
+		if (t->qlen > AHEAD) {
+			const struct nat_release *a = &t->q[(t->qhead + AHEAD) & (t->qcap - 1)];
+
+			nat_prefetch(t, a->node_snat >> 1, a->pod, a->node_snat & 1);
+		}
 		release(t, r->node_snat >> 1, r->pod, r->node_snat & 1);
 		t->qhead = (t->qhead + 1) & (t->qcap - 1);
 		t->qlen--;

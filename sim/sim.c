@@ -189,7 +189,7 @@ static void on_arrival(struct engine *eng, const struct event *ev, void *ctx)
 	}
 	pod = c->services[cl->svc].eps[ep];
 	__builtin_prefetch(&s->servers[pod], 1);
-	__builtin_prefetch(&ss->eps[ep], 1);
+	__builtin_prefetch(&ss->eps[ep].flows, 1);
 	pod_node = s->pod_node[pod];
 	if (s->dyn && (pod_node < 0 || !s->dyn->node_up[pod_node] ||
 		       s->dyn->pod_state[pod] == PS_GONE)) {
@@ -201,6 +201,7 @@ static void on_arrival(struct engine *eng, const struct event *ev, void *ctx)
 		return;
 	}
 	snat = pod_node != node ? st.snat_remote : st.snat_local;
+	nat_prefetch(&s->nat, (uint32_t)node, (uint32_t)pod, snat);
 	nat_expire(&s->nat, now);
 	switch (nat_admit(&s->nat, (uint32_t)node, (uint32_t)pod, snat)) {
 	case NAT_CONNTRACK_FULL:
@@ -298,6 +299,47 @@ static double network_ms(struct sim *s, const struct flow *fl)
 	return ms;
 }
 
+static void ep_done_apply(const struct ep_done *d)
+{
+	struct ep_stats *es = d->es;
+
+	es->req_completed++;
+	es->completed += (uint64_t)d->last;
+	es->bytes += d->bytes;
+	welford_add(&es->latency, d->ms);
+	histo_add(&es->latency_ms, d->ms);
+}
+
+/* Queue a completed request's endpoint update; the one queued EP_LAG ago is
+ * applied now, and the one half-way asks for its histogram bucket (its
+ * endpoint's lines were asked for when it was queued). Per endpoint the
+ * updates keep their order, so every figure is the same as applying at once. */
+static void ep_done_push(struct sim *s, struct ep_stats *es, double ms, uint64_t bytes, int last)
+{
+	struct ep_done *slot = &s->lag[(s->lag_head + s->lag_n) % EP_LAG];
+
+	if (s->lag_n == EP_LAG) {
+		ep_done_apply(slot); /* the oldest: lag_head's slot */
+		s->lag_head = (s->lag_head + 1) % EP_LAG;
+		s->lag_n--;
+	}
+	*slot = (struct ep_done){ es, ms, bytes, last };
+	s->lag_n++;
+	if (s->lag_n > EP_LAG / 2) {
+		const struct ep_done *mid = &s->lag[(s->lag_head + s->lag_n - 1 - EP_LAG / 2) % EP_LAG];
+
+		histo_prefetch(&mid->es->latency_ms, mid->ms);
+	}
+}
+
+void sim_flush_eps(struct sim *s)
+{
+	for (; s->lag_n > 0; s->lag_n--) {
+		ep_done_apply(&s->lag[s->lag_head]);
+		s->lag_head = (s->lag_head + 1) % EP_LAG;
+	}
+}
+
 static void on_done(struct engine *eng, const struct event *ev, void *ctx)
 {
 	struct sim *s = ctx;
@@ -308,7 +350,8 @@ static void on_done(struct engine *eng, const struct event *ev, void *ctx)
 	uint32_t svc = fl->svc;
 
 	__builtin_prefetch(&s->servers[pod], 1);
-	__builtin_prefetch(&s->m.svc[svc].eps[fl->ep], 1);
+	__builtin_prefetch(&s->m.svc[svc].eps[fl->ep].completed, 1);
+	__builtin_prefetch(&s->m.svc[svc].eps[fl->ep].latency_ms, 1);
 
 	if (s->dyn && fl->epoch != s->dyn->pod_epoch[pod]) {
 		/* the pod died while serving it (its workers are gone) */
@@ -321,29 +364,22 @@ static void on_done(struct engine *eng, const struct event *ev, void *ctx)
 
 	if (fl->flags & F_MEASURED) {
 		struct svc_stats *ss = &s->m.svc[fl->svc];
-		struct ep_stats *es = &ss->eps[fl->ep];
 		double ms = (now - fl->t_req) * 1e3 + network_ms(s, fl);
+		uint64_t b = 0;
 
 		ss->req_completed++;
-		es->req_completed++;
 		welford_add(&ss->latency, ms);
-		welford_add(&es->latency, ms);
 		histo_add(&ss->latency_ms, ms);
-		histo_add(&es->latency_ms, ms);
 		if (spec->has_bytes) {
-			uint64_t b = (uint64_t)llround(dist_sample(&spec->bytes,
-								   &s->clients[fl->client].traffic));
-
+			b = (uint64_t)llround(dist_sample(&spec->bytes, &s->clients[fl->client].traffic));
 			ss->bytes += b;
-			es->bytes += b;
 			ss->nodes[fl->node].bytes += b;
 			if (fl->flags & F_CROSS_ZONE)
 				ss->cross_zone_bytes += b;
 		}
-		if (fl->remaining == 1) {
+		if (fl->remaining == 1)
 			ss->completed++;
-			es->completed++;
-		}
+		ep_done_push(s, &ss->eps[fl->ep], ms, b, fl->remaining == 1);
 	}
 	if (--fl->remaining > 0)
 		engine_schedule(eng, now + 1e-3 * dist_sample(&spec->think_ms,
@@ -596,6 +632,7 @@ int sim_run(struct sim *s, sim_tick_fn tick, void *ctx)
 		if (tick && tick(ctx, engine_now(s->eng), end))
 			stopped = 1;
 	}
+	sim_flush_eps(s);
 	s->m.wall_s = wall_now() - t0;
 	s->m.events = engine_events(s->eng);
 	s->m.interrupted = stopped;

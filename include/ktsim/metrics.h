@@ -26,13 +26,24 @@ enum drop_reason {
  * HISTO_COARSE (quantiles within 3.1%, a quarter of the memory); Service
  * histograms are always HISTO_FINE (within 0.8%). */
 #define METRICS_FINE_EPS 20000
+/* Above this many Service x node pairs, node counters are kept per node for
+ * all Services together: every Service's `nodes` points at one shared row
+ * per node (node_detail 0). 1,000 Services x 5,000 nodes would otherwise be
+ * 200 MB of rows, one read at random on every flow. */
+#define METRICS_NODE_ROWS 200000
 
+/* Three 64-byte lines: what every completed request updates, its latency
+ * histogram, and what arrivals update (150,000 of these are read at random
+ * at the scale envelope, so each touch should cost one line). */
 struct ep_stats {
-	int ever;                             /* was an endpoint (Ready) at some time */
-	uint64_t flows, completed, dropped;   /* connections */
-	uint64_t requests, req_completed, bytes;
+	_Alignas(64) uint64_t req_completed;  /* requests */
+	uint64_t completed;                   /* connections */
 	struct welford latency;               /* per request, ms */
+	uint64_t bytes;
 	struct histo latency_ms;
+	uint64_t flows, dropped;              /* connections */
+	uint64_t requests;
+	int ever;                             /* was an endpoint (Ready) at some time */
 };
 
 struct node_stats {
@@ -52,7 +63,8 @@ struct svc_stats {
 	struct histo latency_ms;
 	int neps;
 	struct ep_stats *eps;       /* by endpoint index */
-	struct node_stats *nodes;   /* by node id */
+	struct node_stats *nodes;   /* by node id (shared by all Services
+				     * unless metrics.node_detail) */
 	double *expected_share;     /* by endpoint index */
 	double *lb_weight;          /* by node id: the LB's long-run split */
 	struct proxy_expect expect;
@@ -60,6 +72,7 @@ struct svc_stats {
 
 struct metrics {
 	int nsvc, nnodes, npods;
+	int node_detail;            /* node rows per Service, else shared (METRICS_NODE_ROWS) */
 	struct svc_stats *svc;
 	/* the blocks the Services' arrays point into */
 	struct ep_stats *ep_rows;

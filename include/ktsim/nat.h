@@ -65,6 +65,10 @@ void nat_expire(struct nat *t, double now);
  * the pod is on another node), masqueraded when snat. Returns NAT_OK
  * (entries now held) or why it was dropped (nothing held). */
 int nat_admit(struct nat *t, uint32_t node, uint32_t pod, int snat);
+/* Start loading what nat_admit(t, node, pod, snat) will read (the pair's
+ * slot: a random line of a table that can reach tens of MB), so the miss
+ * overlaps the caller's other work. */
+void nat_prefetch(const struct nat *t, uint32_t node, uint32_t pod, int snat);
 /* The connection closed (or was refused after admission) at time now. */
 void nat_close(struct nat *t, double now, uint32_t node, uint32_t pod, int snat);
 /* Source ports in use for the (node, pod) pair. */

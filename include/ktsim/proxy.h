@@ -96,8 +96,16 @@ static inline int proxy_candidates(const struct proxy_svc *ps, int node, enum pr
 {
 	enum traffic_policy pol = rule == PROXY_EXTERNAL ? ps->etp
 				: rule == PROXY_INTERNAL ? ps->itp : POLICY_CLUSTER;
-	int k = proxy_local_count(ps, node), z;
+	int k, z;
 
+	/* Cluster-wide without topology: every Ready endpoint, without reading
+	 * this node's row (at 5,000 nodes x 1,000 Services the rows are 20 MB
+	 * read at random). */
+	if (pol != POLICY_LOCAL && ps->td == TD_NONE && ps->nall > 0) {
+		*list = ps->all;
+		return ps->nall;
+	}
+	k = proxy_local_count(ps, node);
 	/* With no Ready endpoint to use, serving-terminating ones are used,
 	 * and topology is ignored (CategorizeEndpoints, KEP-1669). */
 	if (pol == POLICY_LOCAL && k == 0) {

@@ -90,6 +90,19 @@ static inline void histo_add(struct histo *h, double x)
 		h->under++;
 	}
 }
+/* Start loading the count histo_add(h, x) will update, if its bucket exists. */
+static inline void histo_prefetch(const struct histo *h, double x)
+{
+	if (x > HISTO_MIN && x < HISTO_MAX) {
+		uint64_t u;
+		int32_t i;
+
+		memcpy(&u, &x, sizeof u);
+		i = (int32_t)((u >> (52 - h->bits)) - ((uint64_t)(1023 - 40) << h->bits));
+		if (i >= h->lo && i < h->hi)
+			__builtin_prefetch(&h->c[i - h->lo], 1);
+	}
+}
 /* Fold src into dst (same bits). */
 void histo_merge(struct histo *dst, const struct histo *src);
 /* The q-quantile (0 <= q <= 1) as a bucket midpoint, within 0.8% (HISTO_FINE)
