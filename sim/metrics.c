@@ -3,6 +3,7 @@
 
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "ktsim/err.h"
 #include "ktsim/mem.h"
@@ -11,13 +12,14 @@ _Static_assert(sizeof(struct ep_stats) == 192, "an endpoint's counters are three
 
 void metrics_init(struct metrics *m, int nsvc, const int *neps, int nnodes, int npods)
 {
+	size_t total_eps = 0, row = 0;
+	int ep_bits;
+
+	memset(m, 0, sizeof *m);
 	m->nsvc = nsvc;
 	m->nnodes = nnodes;
 	m->npods = npods;
 	m->replications = 1;
-	size_t total_eps = 0, row = 0;
-	int ep_bits;
-
 	m->svc = ks_calloc((size_t)nsvc, sizeof *m->svc);
 	for (int s = 0; s < nsvc; s++)
 		total_eps += (size_t)neps[s];

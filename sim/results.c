@@ -9,17 +9,16 @@
 #include "ktsim/results.h"
 
 #include <errno.h>
-#include <stdarg.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
-#include <unistd.h>
-#include <cjson/cJSON.h>
 #include <gsl/gsl_cdf.h>
 
+#include "ktsim/jsonw.h"
 #include "ktsim/mem.h"
+#include "ktsim/ofile.h"
 
 static double ratio(uint64_t a, uint64_t b)
 {
@@ -135,16 +134,6 @@ double results_ci95(const struct welford *w)
 	return gsl_cdf_tdist_Pinv(0.975, (double)w->n - 1) * sqrt(welford_var(w) / (double)w->n);
 }
 
-/* Whether Service s's row for node n is written. Every node is, until
- * Services x nodes passes 200,000 rows (at the scale envelope, 5 million):
- * then the nodes hosting the Service's pods or dropping its flows are. */
-static int node_listed(const struct cluster *c, const struct metrics *m, int s, int n,
-		       const int *local)
-{
-	if ((size_t)c->nservices * (size_t)c->nnodes <= 200000)
-		return 1;
-	return m->svc[s].nodes[n].dropped > 0 || local[n] > 0;
-}
 
 /* mkdir -p */
 static int make_dir(const char *dir, struct err *e)
@@ -170,33 +159,6 @@ static int make_dir(const char *dir, struct err *e)
 	return 0;
 }
 
-/* Write `len` bytes to dir/name through a temporary file and rename(2). */
-static int write_atomic(const char *dir, const char *name, const char *data, size_t len,
-			struct err *e)
-{
-	char path[4200], tmp[4300];
-	FILE *f;
-	int ok;
-
-	snprintf(path, sizeof path, "%s/%s", dir, name);
-	snprintf(tmp, sizeof tmp, "%s/.%s.tmp.%ld", dir, name, (long)getpid());
-	f = fopen(tmp, "w");
-	if (f == NULL)
-		return err_set(e, ERR_RUN, path, 0, 0, NULL, "cannot write: %s", strerror(errno));
-	ok = fwrite(data, 1, len, f) == len;
-	ok = (fflush(f) == 0) && ok;
-	ok = (fsync(fileno(f)) == 0 || errno == EINVAL) && ok;
-	if (fclose(f) != 0)
-		ok = 0;
-	if (!ok || rename(tmp, path) < 0) {
-		int saved = errno;
-
-		unlink(tmp);
-		return err_set(e, ERR_RUN, path, 0, 0, NULL, "cannot write: %s", strerror(saved));
-	}
-	return 0;
-}
-
 /* Peak resident set of this process (a timing-like field: it varies). */
 static double peak_rss_mb(void)
 {
@@ -208,194 +170,271 @@ static double peak_rss_mb(void)
 int results_write_file(const char *dir, const char *name, const char *data, size_t len,
 		       struct err *e)
 {
-	if (make_dir(dir, e) < 0)
+	struct ofile o;
+
+	if (make_dir(dir, e) < 0 || ofile_open(&o, dir, name, e) < 0)
 		return -1;
-	return write_atomic(dir, name, data, len, e);
+	ofile_write(&o, data, len);
+	return ofile_commit(&o, e);
 }
 
-static cJSON *num(cJSON *obj, const char *key, double v)
+/* A number member; NaN and infinities are written as 0. */
+static void num(struct jsonw *w, const char *key, double v)
 {
-	return cJSON_AddNumberToObject(obj, key, isfinite(v) ? v : 0);
+	jsonw_number(w, key, isfinite(v) ? v : 0);
 }
 
-static cJSON *service_json(const struct cluster *c, const struct metrics *m,
-			   const struct results_reps *reps, int s)
+/* The files of a run, open together so that one pass over the metrics
+ * writes them all, reading each pod's histogram and each Service's node
+ * counters once. Committed in this order. */
+enum { OUT_PODS, OUT_NODES, OUT_TIMESERIES, OUT_JSON, OUT_NFILES };
+
+struct out {
+	struct ofile f[OUT_NFILES];
+	struct jsonw w;
+};
+
+/* Service s: its object in results.json, its rows in pods.csv and nodes.csv. */
+static void service_out(struct out *out, const struct cluster *c, const struct metrics *m,
+			const struct results_reps *reps, int s)
 {
+	struct jsonw *w = &out->w;
 	int *lp;
 	const struct service *svc = &c->services[s];
 	const struct svc_stats *ss = &m->svc[s];
-	cJSON *o = cJSON_CreateObject(), *f, *d, *h, *sk, *arr, *ex, *l;
 	struct svc_summary sum;
 	uint64_t lbt = lb_total(ss, c->nnodes);
 
 	results_summarize(m, s, &sum);
 
-	cJSON_AddStringToObject(o, "name", svc->name);
-	cJSON_AddStringToObject(o, "type", cluster_svc_type_name(svc->type));
-	cJSON_AddStringToObject(o, "externalTrafficPolicy", cluster_policy_name(svc->etp));
-	cJSON_AddStringToObject(o, "internalTrafficPolicy", cluster_policy_name(svc->itp));
-	cJSON_AddStringToObject(o, "trafficDistribution", cluster_td_name(svc->td));
-	cJSON_AddBoolToObject(o, "headless", svc->headless);
-	cJSON_AddStringToObject(o, "loadBalancer", cluster_lb_mode_name(svc->lb.mode));
-	cJSON_AddStringToObject(o, "proxy", cluster_proxy_name(c->proxy.mode));
-	f = cJSON_AddObjectToObject(o, "flows");
-	num(f, "offered", (double)ss->offered);
-	num(f, "completed", (double)ss->completed);
-	num(f, "dropped", (double)ss->dropped);
-	num(f, "in_flight", (double)ss->in_flight);
-	d = cJSON_AddObjectToObject(f, "drops");
+	jsonw_object(w, NULL);
+	jsonw_string(w, "name", svc->name);
+	jsonw_string(w, "type", cluster_svc_type_name(svc->type));
+	jsonw_string(w, "externalTrafficPolicy", cluster_policy_name(svc->etp));
+	jsonw_string(w, "internalTrafficPolicy", cluster_policy_name(svc->itp));
+	jsonw_string(w, "trafficDistribution", cluster_td_name(svc->td));
+	jsonw_bool(w, "headless", svc->headless);
+	jsonw_string(w, "loadBalancer", cluster_lb_mode_name(svc->lb.mode));
+	jsonw_string(w, "proxy", cluster_proxy_name(c->proxy.mode));
+	jsonw_object(w, "flows");
+	num(w, "offered", (double)ss->offered);
+	num(w, "completed", (double)ss->completed);
+	num(w, "dropped", (double)ss->dropped);
+	num(w, "in_flight", (double)ss->in_flight);
+	jsonw_object(w, "drops");
 	for (int r = 0; r < DROP_NREASONS; r++)
-		num(d, metrics_drop_name((enum drop_reason)r), (double)ss->drops[r]);
-	num(o, "drop_fraction", sum.drop_fraction);
-	f = cJSON_AddObjectToObject(o, "client_outcome");
-	num(f, "refused", (double)refused(ss));
-	num(f, "timed_out", (double)(ss->dropped - refused(ss)));
-	h = cJSON_AddObjectToObject(o, "hops");
-	num(h, "1", (double)(ss->routed - ss->hops2));
-	num(h, "2", (double)ss->hops2);
-	num(o, "mean_hops", ss->routed ? 1 + sum.second_hop_fraction : 0);
-	num(o, "snat_fraction", sum.snat_fraction);
-	num(o, "client_ip_preserved_fraction", sum.client_ip_preserved_fraction);
-	num(o, "cross_zone_fraction", sum.cross_zone_fraction);
-	ex = cJSON_AddObjectToObject(o, "expected");
-	num(ex, "drop_fraction", ss->expect.drop_no_local + ss->expect.drop_no_endpoint);
-	num(ex, "second_hop_fraction", ss->expect.second_hop);
-	num(ex, "snat_fraction", ss->expect.snat);
-	f = cJSON_AddObjectToObject(o, "requests");
-	num(f, "sent", (double)ss->requests);
-	num(f, "completed", (double)ss->req_completed);
-	num(f, "refused", (double)ss->req_refused);
-	num(f, "per_connection", ss->routed ? (double)ss->requests / (double)ss->routed : 0);
-	f = cJSON_AddObjectToObject(o, "wait_ms");
-	num(f, "mean", ss->wait.n ? ss->wait.mean : 0);
-	num(f, "p_wait", ratio(ss->waited, ss->requests));
+		num(w, metrics_drop_name((enum drop_reason)r), (double)ss->drops[r]);
+	jsonw_end(w); /* drops */
+	jsonw_end(w); /* flows */
+	num(w, "drop_fraction", sum.drop_fraction);
+	jsonw_object(w, "client_outcome");
+	num(w, "refused", (double)refused(ss));
+	num(w, "timed_out", (double)(ss->dropped - refused(ss)));
+	jsonw_end(w);
+	jsonw_object(w, "hops");
+	num(w, "1", (double)(ss->routed - ss->hops2));
+	num(w, "2", (double)ss->hops2);
+	jsonw_end(w);
+	num(w, "mean_hops", ss->routed ? 1 + sum.second_hop_fraction : 0);
+	num(w, "snat_fraction", sum.snat_fraction);
+	num(w, "client_ip_preserved_fraction", sum.client_ip_preserved_fraction);
+	num(w, "cross_zone_fraction", sum.cross_zone_fraction);
+	jsonw_object(w, "expected");
+	num(w, "drop_fraction", ss->expect.drop_no_local + ss->expect.drop_no_endpoint);
+	num(w, "second_hop_fraction", ss->expect.second_hop);
+	num(w, "snat_fraction", ss->expect.snat);
+	jsonw_end(w);
+	jsonw_object(w, "requests");
+	num(w, "sent", (double)ss->requests);
+	num(w, "completed", (double)ss->req_completed);
+	num(w, "refused", (double)ss->req_refused);
+	num(w, "per_connection", ss->routed ? (double)ss->requests / (double)ss->routed : 0);
+	jsonw_end(w);
+	jsonw_object(w, "wait_ms");
+	num(w, "mean", ss->wait.n ? ss->wait.mean : 0);
+	num(w, "p_wait", ratio(ss->waited, ss->requests));
+	jsonw_end(w);
 	if (svc->affinity) {
-		f = cJSON_AddObjectToObject(o, "session_affinity");
-		num(f, "followed", (double)ss->affinity_hits);
-		num(f, "new", (double)ss->affinity_misses);
+		jsonw_object(w, "session_affinity");
+		num(w, "followed", (double)ss->affinity_hits);
+		num(w, "new", (double)ss->affinity_misses);
+		jsonw_end(w);
 	}
-	num(o, "bytes", (double)ss->bytes);
-	num(o, "cross_zone_bytes", (double)ss->cross_zone_bytes);
-	num(o, "cross_zone_cost", (double)ss->cross_zone_bytes / 1e9 * c->latency.cross_zone_cost_per_gb);
-	l = cJSON_AddObjectToObject(o, "latency_ms");
-	num(l, "mean", sum.mean_ms);
-	num(l, "p50", sum.p50_ms);
-	num(l, "p90", sum.p90_ms);
-	num(l, "p99", sum.p99_ms);
-	num(l, "p999", sum.p999_ms);
-	num(l, "max", sum.max_ms);
+	num(w, "bytes", (double)ss->bytes);
+	num(w, "cross_zone_bytes", (double)ss->cross_zone_bytes);
+	num(w, "cross_zone_cost", (double)ss->cross_zone_bytes / 1e9 * c->latency.cross_zone_cost_per_gb);
+	jsonw_object(w, "latency_ms");
+	num(w, "mean", sum.mean_ms);
+	num(w, "p50", sum.p50_ms);
+	num(w, "p90", sum.p90_ms);
+	num(w, "p99", sum.p99_ms);
+	num(w, "p999", sum.p999_ms);
+	num(w, "max", sum.max_ms);
+	jsonw_end(w);
 	if (reps) {
 		static const char *const names[REP_NFIG] = { "drop_fraction", "max_over_mean", "jain",
 			"gini", "snat_fraction", "second_hop_fraction", "cross_zone_fraction",
 			"latency_mean_ms", "latency_p99_ms" };
-		cJSON *ci = cJSON_AddObjectToObject(o, "ci95");
 
+		jsonw_object(w, "ci95");
 		for (int k = 0; k < REP_NFIG; k++) {
-			const struct welford *w = &reps->fig[s * REP_NFIG + k];
-			cJSON *x = cJSON_AddObjectToObject(ci, names[k]);
+			const struct welford *f = &reps->fig[s * REP_NFIG + k];
 
-			num(x, "mean", w->mean);
-			num(x, "half_width", results_ci95(w));
+			jsonw_object(w, names[k]);
+			num(w, "mean", f->mean);
+			num(w, "half_width", results_ci95(f));
+			jsonw_end(w);
 		}
+		jsonw_end(w);
 	}
-	sk = cJSON_AddObjectToObject(o, "skew");
-	num(sk, "pods", sum.skew.pods);
-	num(sk, "max_share", sum.skew.max_share);
-	num(sk, "min_share", sum.skew.min_share);
-	num(sk, "max_over_mean", sum.skew.max_over_mean);
-	num(sk, "cv", sum.skew.cv);
-	num(sk, "jain", sum.skew.jain);
-	num(sk, "gini", sum.skew.gini);
-	arr = cJSON_AddArrayToObject(o, "pods");
+	jsonw_object(w, "skew");
+	num(w, "pods", sum.skew.pods);
+	num(w, "max_share", sum.skew.max_share);
+	num(w, "min_share", sum.skew.min_share);
+	num(w, "max_over_mean", sum.skew.max_over_mean);
+	num(w, "cv", sum.skew.cv);
+	num(w, "jain", sum.skew.jain);
+	num(w, "gini", sum.skew.gini);
+	jsonw_end(w);
+	jsonw_array(w, "pods");
 	for (int i = 0; i < ss->neps; i++) {
 		const struct pod *p = &c->pods[svc->eps[i]];
 		const struct ep_stats *es = &ss->eps[i];
 		int node = m->pod_node[svc->eps[i]];
-		cJSON *po;
+		double p50, p90, p99, p999;
 
 		if (!es->ever)
 			continue;
-		po = cJSON_CreateObject();
-		cJSON_AddStringToObject(po, "name", p->name);
-		cJSON_AddStringToObject(po, "node", c->nodes[node].name);
-		cJSON_AddStringToObject(po, "zone", c->zones[c->nodes[node].zone]);
-		num(po, "flows", (double)es->flows);
-		num(po, "share", ratio(es->flows, ss->routed));
-		num(po, "expected_share", ss->expected_share[i]);
+		p50 = histo_quantile(&es->latency_ms, 0.5);
+		p90 = histo_quantile(&es->latency_ms, 0.9);
+		p99 = histo_quantile(&es->latency_ms, 0.99);
+		p999 = histo_quantile(&es->latency_ms, 0.999);
+		jsonw_object(w, NULL);
+		jsonw_string(w, "name", p->name);
+		jsonw_string(w, "node", c->nodes[node].name);
+		jsonw_string(w, "zone", c->zones[c->nodes[node].zone]);
+		num(w, "flows", (double)es->flows);
+		num(w, "share", ratio(es->flows, ss->routed));
+		num(w, "expected_share", ss->expected_share[i]);
 		if (reps)
-			num(po, "share_ci95", results_ci95(&reps->share[s][i]));
-		num(po, "completed", (double)es->completed);
-		num(po, "dropped", (double)es->dropped);
-		num(po, "utilization", m->utilization[svc->eps[i]]);
-		num(po, "queue_length_mean", m->queue_mean[svc->eps[i]]);
-		num(po, "requests", (double)es->requests);
-		num(po, "request_share", ratio(es->requests, ss->requests));
-		num(po, "bytes", (double)es->bytes);
-		l = cJSON_AddObjectToObject(po, "latency_ms");
-		num(l, "mean", es->latency.n ? es->latency.mean : 0);
-		num(l, "p50", histo_quantile(&es->latency_ms, 0.5));
-		num(l, "p90", histo_quantile(&es->latency_ms, 0.9));
-		num(l, "p99", histo_quantile(&es->latency_ms, 0.99));
-		num(l, "p999", histo_quantile(&es->latency_ms, 0.999));
-		num(l, "max", es->latency_ms.n ? es->latency_ms.max : 0);
-		cJSON_AddItemToArray(arr, po);
+			num(w, "share_ci95", results_ci95(&reps->share[s][i]));
+		num(w, "completed", (double)es->completed);
+		num(w, "dropped", (double)es->dropped);
+		num(w, "utilization", m->utilization[svc->eps[i]]);
+		num(w, "queue_length_mean", m->queue_mean[svc->eps[i]]);
+		num(w, "requests", (double)es->requests);
+		num(w, "request_share", ratio(es->requests, ss->requests));
+		num(w, "bytes", (double)es->bytes);
+		jsonw_object(w, "latency_ms");
+		num(w, "mean", es->latency.n ? es->latency.mean : 0);
+		num(w, "p50", p50);
+		num(w, "p90", p90);
+		num(w, "p99", p99);
+		num(w, "p999", p999);
+		num(w, "max", es->latency_ms.n ? es->latency_ms.max : 0);
+		jsonw_end(w); /* latency_ms */
+		jsonw_end(w); /* the pod */
+		ofile_printf(&out->f[OUT_PODS], "%s,%s,%s,%s,%llu,%.6f,%.6f,%llu,%llu,%.6f,%.4f,%.4f\n",
+			     svc->name, p->name, c->nodes[node].name, c->zones[c->nodes[node].zone],
+			     (unsigned long long)es->flows, ratio(es->flows, ss->routed),
+			     ss->expected_share[i], (unsigned long long)es->completed,
+			     (unsigned long long)es->dropped, m->utilization[svc->eps[i]], p50, p99);
 	}
-	arr = cJSON_AddArrayToObject(o, "nodes");
+	jsonw_end(w);
+	jsonw_array(w, "nodes");
 	lp = local_pods(c, m, s);
-	for (int n = 0; n < c->nnodes; n++) {
+	/* Per-Service node rows exist up to METRICS_NODE_ROWS Service x node
+	 * pairs; beyond, the top-level nodes carry the counters of all
+	 * Services together. */
+	for (int n = 0; n < c->nnodes && m->node_detail; n++) {
 		const struct node_stats *ns = &ss->nodes[n];
-		cJSON *no;
 
-		if (!node_listed(c, m, s, n, lp))
-			continue;
-		no = cJSON_CreateObject();
-
-		cJSON_AddStringToObject(no, "name", c->nodes[n].name);
-		cJSON_AddStringToObject(no, "zone", c->zones[c->nodes[n].zone]);
-		num(no, "lb_flows", (double)ns->lb_flows);
-		num(no, "lb_share", ratio(ns->lb_flows, lbt));
-		num(no, "expected_lb_share", ss->lb_weight[n]);
-		num(no, "local_pods", lp[n]);
-		num(no, "forwarded_out", (double)ns->forwarded_out);
-		num(no, "snat_flows", (double)ns->snat_flows);
-		num(no, "peak_conntrack", m->peak_conntrack[n]);
-		num(no, "conntrack_max", m->conntrack_max[n]);
-		num(no, "peak_snat_ports", m->peak_snat_ports[n]);
-		num(no, "bytes", (double)ns->bytes);
-		num(no, "dropped", (double)ns->dropped);
-		num(no, "answered_fraction", ns->lb_flows ? 1 - ratio(ns->dropped, ns->lb_flows) : 0);
-		cJSON_AddItemToArray(arr, no);
+		jsonw_object(w, NULL);
+		jsonw_string(w, "name", c->nodes[n].name);
+		jsonw_string(w, "zone", c->zones[c->nodes[n].zone]);
+		num(w, "lb_flows", (double)ns->lb_flows);
+		num(w, "lb_share", ratio(ns->lb_flows, lbt));
+		num(w, "expected_lb_share", ss->lb_weight[n]);
+		num(w, "local_pods", lp[n]);
+		num(w, "forwarded_out", (double)ns->forwarded_out);
+		num(w, "snat_flows", (double)ns->snat_flows);
+		num(w, "peak_conntrack", m->peak_conntrack[n]);
+		num(w, "conntrack_max", m->conntrack_max[n]);
+		num(w, "peak_snat_ports", m->peak_snat_ports[n]);
+		num(w, "bytes", (double)ns->bytes);
+		num(w, "dropped", (double)ns->dropped);
+		num(w, "answered_fraction", ns->lb_flows ? 1 - ratio(ns->dropped, ns->lb_flows) : 0);
+		jsonw_end(w);
+		ofile_printf(&out->f[OUT_NODES], "%s,%s,%s,%llu,%.6f,%d,%llu,%llu,%u,%llu\n", svc->name,
+			     c->nodes[n].name, c->zones[c->nodes[n].zone],
+			     (unsigned long long)ns->lb_flows, ratio(ns->lb_flows, lbt), lp[n],
+			     (unsigned long long)ns->forwarded_out, (unsigned long long)ns->snat_flows,
+			     m->peak_conntrack[n], (unsigned long long)ns->dropped);
 	}
 	ks_free(lp);
-	return o;
+	jsonw_end(w); /* nodes */
+	jsonw_end(w); /* the Service */
 }
 
-/* A node across all Services: its pods' load and its tables' peaks. */
-static cJSON *node_json(const struct cluster *c, const struct metrics *m, int n)
+/* A node's load across all Services: its pods, their busy and total
+ * workers, their summed mean queue lengths, and its traffic counters. */
+struct node_load {
+	int pods;
+	double busy, workers, queue;
+	struct node_stats all;
+};
+
+/* The load of every node, in one pass over the pods and the Services' node
+ * rows (the caller frees). */
+static struct node_load *node_loads(const struct cluster *c, const struct metrics *m)
 {
-	cJSON *o = cJSON_CreateObject();
-	double busy = 0, workers = 0, queue = 0;
-	int pods = 0;
+	struct node_load *nl = ks_calloc((size_t)c->nnodes + 1, sizeof *nl);
+
+	for (int s = 0; s < (m->node_detail ? m->nsvc : 1 /* shared */); s++)
+		for (int n = 0; n < c->nnodes; n++) {
+			const struct node_stats *ns = &m->svc[s].nodes[n];
+
+			nl[n].all.lb_flows += ns->lb_flows;
+			nl[n].all.forwarded_out += ns->forwarded_out;
+			nl[n].all.snat_flows += ns->snat_flows;
+			nl[n].all.dropped += ns->dropped;
+			nl[n].all.bytes += ns->bytes;
+		}
 
 	for (int p = 0; p < c->npods; p++) {
 		int conc = c->workloads[c->pods[p].workload].server.concurrency;
+		struct node_load *x;
 
-		if (c->pods[p].node != n)
+		if (c->pods[p].node < 0)
 			continue;
-		pods++;
-		busy += m->utilization[p] * conc;
-		workers += conc;
-		queue += m->queue_mean[p];
+		x = &nl[c->pods[p].node];
+		x->pods++;
+		x->busy += m->utilization[p] * conc;
+		x->workers += conc;
+		x->queue += m->queue_mean[p];
 	}
-	cJSON_AddStringToObject(o, "name", c->nodes[n].name);
-	cJSON_AddStringToObject(o, "zone", c->zones[c->nodes[n].zone]);
-	num(o, "pods", pods);
-	num(o, "utilization", workers > 0 ? busy / workers : 0);
-	num(o, "queue_length_mean", queue);
-	num(o, "peak_conntrack", m->peak_conntrack[n]);
-	num(o, "conntrack_max", m->conntrack_max[n]);
-	num(o, "peak_snat_ports", m->peak_snat_ports[n]);
-	return o;
+	return nl;
+}
+
+/* A node across all Services: its pods' load and its tables' peaks. */
+static void node_json(struct jsonw *w, const struct cluster *c, const struct metrics *m, int n,
+		      const struct node_load *nl)
+{
+	jsonw_object(w, NULL);
+	jsonw_string(w, "name", c->nodes[n].name);
+	jsonw_string(w, "zone", c->zones[c->nodes[n].zone]);
+	num(w, "pods", nl->pods);
+	num(w, "utilization", nl->workers > 0 ? nl->busy / nl->workers : 0);
+	num(w, "queue_length_mean", nl->queue);
+	num(w, "peak_conntrack", m->peak_conntrack[n]);
+	num(w, "conntrack_max", m->conntrack_max[n]);
+	num(w, "peak_snat_ports", m->peak_snat_ports[n]);
+	num(w, "lb_flows", (double)nl->all.lb_flows);
+	num(w, "forwarded_out", (double)nl->all.forwarded_out);
+	num(w, "snat_flows", (double)nl->all.snat_flows);
+	num(w, "bytes", (double)nl->all.bytes);
+	num(w, "dropped", (double)nl->all.dropped);
+	jsonw_end(w);
 }
 
 /* The name of what a timeline event acts on. */
@@ -418,165 +457,120 @@ static const char *event_target(const struct cluster *c, const struct tl_event *
 	}
 }
 
-static char *results_json(const struct cluster *c, const struct metrics *m,
-			  const struct results_reps *reps, uint64_t seed)
+/* Every file's contents, in one pass. */
+static void write_run(struct out *out, const struct cluster *c, const struct metrics *m,
+		      const struct results_reps *reps, uint64_t seed)
 {
-	cJSON *root = cJSON_CreateObject(), *sc, *sim, *arr;
-	char *text;
+	struct jsonw *w = &out->w;
+	struct node_load *nl;
+	uint64_t lbt = 0;
 
-	sc = cJSON_AddObjectToObject(root, "scenario");
-	cJSON_AddStringToObject(sc, "name", c->name);
-	cJSON_AddStringToObject(sc, "description", c->description);
-	num(root, "seed", (double)seed);
-	num(root, "replication", 0);
-	num(root, "replications", m->replications);
-	sim = cJSON_AddObjectToObject(root, "sim");
-	num(sim, "duration_s", c->duration_s);
-	num(sim, "warmup_s", c->warmup_s);
-	num(sim, "events", (double)m->events);
-	num(sim, "wall_s", m->wall_s);
-	num(sim, "events_per_s", m->wall_s > 0 ? (double)m->events / m->wall_s : 0);
-	num(sim, "peak_rss_mb", peak_rss_mb());
-	arr = cJSON_AddArrayToObject(root, "services");
+	ofile_puts(&out->f[OUT_PODS], "service,pod,node,zone,flows,share,expected_share,completed,"
+		   "dropped,utilization,latency_p50_ms,latency_p99_ms\n");
+	ofile_puts(&out->f[OUT_NODES], "service,node,zone,lb_flows,lb_share,local_pods,forwarded_out,"
+		   "snat_flows,peak_conntrack,dropped\n");
+	if (m->timeseries)
+		ofile_write(&out->f[OUT_TIMESERIES], m->timeseries, m->timeseries_len);
+	jsonw_init(w, &out->f[OUT_JSON]);
+	jsonw_object(w, NULL);
+	jsonw_object(w, "scenario");
+	jsonw_string(w, "name", c->name);
+	jsonw_string(w, "description", c->description);
+	jsonw_end(w);
+	num(w, "seed", (double)seed);
+	num(w, "replication", 0);
+	num(w, "replications", m->replications);
+	jsonw_object(w, "sim");
+	num(w, "duration_s", c->duration_s);
+	num(w, "warmup_s", c->warmup_s);
+	num(w, "events", (double)m->events);
+	num(w, "wall_s", m->wall_s);
+	num(w, "events_per_s", m->wall_s > 0 ? (double)m->events / m->wall_s : 0);
+	num(w, "peak_rss_mb", peak_rss_mb());
+	jsonw_end(w);
+	jsonw_array(w, "services");
 	for (int s = 0; s < c->nservices; s++)
-		cJSON_AddItemToArray(arr, service_json(c, m, reps, s));
+		service_out(out, c, m, reps, s);
+	jsonw_end(w);
 	if (c->ntimeline) {
-		arr = cJSON_AddArrayToObject(root, "timeline");
+		jsonw_array(w, "timeline");
 		for (int i = 0; i < c->ntimeline; i++) {
 			const struct tl_event *te = &c->timeline[i];
-			cJSON *o = cJSON_CreateObject();
 
-			num(o, "at_s", te->at_s);
-			cJSON_AddStringToObject(o, "action", cluster_action_name(te->action));
-			cJSON_AddStringToObject(o, "target", event_target(c, te));
-			num(o, "dropped_until_next", m->timeline_drops ? (double)m->timeline_drops[i] : 0);
-			cJSON_AddItemToArray(arr, o);
+			jsonw_object(w, NULL);
+			num(w, "at_s", te->at_s);
+			jsonw_string(w, "action", cluster_action_name(te->action));
+			jsonw_string(w, "target", event_target(c, te));
+			num(w, "dropped_until_next", m->timeline_drops ? (double)m->timeline_drops[i] : 0);
+			jsonw_end(w);
 		}
+		jsonw_end(w);
 	}
-	arr = cJSON_AddArrayToObject(root, "nodes");
-	for (int n = 0; n < c->nnodes; n++)
-		cJSON_AddItemToArray(arr, node_json(c, m, n));
-	arr = cJSON_AddArrayToObject(root, "workloads");
-	for (int w = 0; w < c->nworkloads; w++) {
-		const struct workload *wl = &c->workloads[w];
-		cJSON *o = cJSON_CreateObject();
+	jsonw_array(w, "nodes");
+	nl = node_loads(c, m);
+	for (int n = 0; n < c->nnodes; n++) {
+		node_json(w, c, m, n, &nl[n]);
+		lbt += nl[n].all.lb_flows;
+	}
+	/* without per-Service node rows, nodes.csv has one row per node for
+	 * all Services ("*") */
+	for (int n = 0; n < c->nnodes && !m->node_detail; n++)
+		ofile_printf(&out->f[OUT_NODES], "*,%s,%s,%llu,%.6f,%d,%llu,%llu,%u,%llu\n",
+			     c->nodes[n].name, c->zones[c->nodes[n].zone],
+			     (unsigned long long)nl[n].all.lb_flows, ratio(nl[n].all.lb_flows, lbt),
+			     nl[n].pods, (unsigned long long)nl[n].all.forwarded_out,
+			     (unsigned long long)nl[n].all.snat_flows, m->peak_conntrack[n],
+			     (unsigned long long)nl[n].all.dropped);
+	ks_free(nl);
+	jsonw_end(w);
+	jsonw_array(w, "workloads");
+	for (int i = 0; i < c->nworkloads; i++) {
+		const struct workload *wl = &c->workloads[i];
 
-		cJSON_AddStringToObject(o, "name", wl->name);
-		cJSON_AddStringToObject(o, "kind", wl->kind == WL_DAEMONSET ? "DaemonSet" : "Deployment");
-		num(o, "replicas", wl->replicas);
-		num(o, "running", wl->running);
-		num(o, "pending", wl->pending);
-		cJSON_AddItemToArray(arr, o);
+		jsonw_object(w, NULL);
+		jsonw_string(w, "name", wl->name);
+		jsonw_string(w, "kind", wl->kind == WL_DAEMONSET ? "DaemonSet" : "Deployment");
+		num(w, "replicas", wl->replicas);
+		num(w, "running", wl->running);
+		num(w, "pending", wl->pending);
+		jsonw_end(w);
 	}
-	text = cJSON_Print(root);
-	cJSON_Delete(root);
-	return text;
+	jsonw_end(w); /* workloads */
+	jsonw_end(w); /* the document */
+	ofile_write(&out->f[OUT_JSON], "\n", 1);
 }
 
-/* A growable text buffer for the CSV files. */
-struct buf {
-	char *p;
-	size_t n, cap;
-};
-
-static void bprintf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void bprintf(struct buf *b, const char *fmt, ...)
+/* Whether the run has file k. */
+static int has_file(const struct metrics *m, int k)
 {
-	va_list ap;
-	int k;
-
-	for (;;) {
-		va_start(ap, fmt);
-		k = vsnprintf(b->p + b->n, b->cap - b->n, fmt, ap);
-		va_end(ap);
-		if ((size_t)k < b->cap - b->n)
-			break;
-		b->cap = b->cap * 2 + (size_t)k + 64;
-		b->p = ks_realloc(b->p, b->cap, 1);
-	}
-	b->n += (size_t)k;
-}
-
-static void pods_csv(struct buf *b, const struct cluster *c, const struct metrics *m)
-{
-	bprintf(b, "service,pod,node,zone,flows,share,expected_share,completed,dropped,"
-		   "utilization,latency_p50_ms,latency_p99_ms\n");
-	for (int s = 0; s < c->nservices; s++) {
-		const struct svc_stats *ss = &m->svc[s];
-
-		for (int i = 0; i < ss->neps; i++) {
-			const struct pod *p = &c->pods[c->services[s].eps[i]];
-			const struct ep_stats *es = &ss->eps[i];
-			int node = m->pod_node[c->services[s].eps[i]];
-
-			if (!es->ever)
-				continue;
-			bprintf(b, "%s,%s,%s,%s,%llu,%.6f,%.6f,%llu,%llu,%.6f,%.4f,%.4f\n",
-				c->services[s].name, p->name, c->nodes[node].name,
-				c->zones[c->nodes[node].zone], (unsigned long long)es->flows,
-				ratio(es->flows, ss->routed), ss->expected_share[i],
-				(unsigned long long)es->completed, (unsigned long long)es->dropped,
-				m->utilization[c->services[s].eps[i]],
-				histo_quantile(&es->latency_ms, 0.5), histo_quantile(&es->latency_ms, 0.99));
-		}
-	}
-}
-
-static void nodes_csv(struct buf *b, const struct cluster *c, const struct metrics *m)
-{
-	bprintf(b, "service,node,zone,lb_flows,lb_share,local_pods,forwarded_out,snat_flows,"
-		   "peak_conntrack,dropped\n");
-	for (int s = 0; s < c->nservices; s++) {
-		const struct svc_stats *ss = &m->svc[s];
-		uint64_t lbt = lb_total(ss, c->nnodes);
-		int *lp = local_pods(c, m, s);
-
-		for (int n = 0; n < c->nnodes; n++) {
-			const struct node_stats *ns = &ss->nodes[n];
-
-			if (!node_listed(c, m, s, n, lp))
-				continue;
-			bprintf(b, "%s,%s,%s,%llu,%.6f,%d,%llu,%llu,%u,%llu\n", c->services[s].name,
-				c->nodes[n].name, c->zones[c->nodes[n].zone],
-				(unsigned long long)ns->lb_flows, ratio(ns->lb_flows, lbt),
-				lp[n], (unsigned long long)ns->forwarded_out,
-				(unsigned long long)ns->snat_flows, m->peak_conntrack[n],
-				(unsigned long long)ns->dropped);
-		}
-		ks_free(lp);
-	}
+	return k != OUT_TIMESERIES || m->timeseries != NULL;
 }
 
 int results_write(const char *dir, const struct cluster *c, const struct metrics *m,
 		  const struct results_reps *reps, uint64_t seed, struct err *e)
 {
-	struct buf b = { 0 };
-	char *json;
-	int rc;
+	static const char *const names[OUT_NFILES] = { "pods.csv", "nodes.csv", "timeseries.csv",
+						       "results.json" };
+	struct out out;
+	int opened = 0, rc;
 
 	if (make_dir(dir, e) < 0)
 		return -1;
-	b.cap = 4096;
-	b.p = ks_malloc(b.cap);
-	pods_csv(&b, c, m);
-	rc = write_atomic(dir, "pods.csv", b.p, b.n, e);
-	b.n = 0;
-	nodes_csv(&b, c, m);
+	while (opened < OUT_NFILES &&
+	       (!has_file(m, opened) || ofile_open(&out.f[opened], dir, names[opened], e) == 0))
+		opened++;
+	rc = opened == OUT_NFILES ? 0 : -1;
 	if (rc == 0)
-		rc = write_atomic(dir, "nodes.csv", b.p, b.n, e);
-	ks_free(b.p);
-	if (rc == 0 && m->timeseries)
-		rc = write_atomic(dir, "timeseries.csv", m->timeseries, m->timeseries_len, e);
+		write_run(&out, c, m, reps, seed);
 	/* results.json last: its presence means the run's files are complete. */
-	json = results_json(c, m, reps, seed);
-	if (rc == 0) {
-		size_t n = strlen(json);
-
-		json = ks_realloc(json, n + 2, 1);
-		json[n] = '\n';
-		rc = write_atomic(dir, "results.json", json, n + 1, e);
+	for (int k = 0; k < opened; k++) {
+		if (!has_file(m, k))
+			continue;
+		if (rc == 0)
+			rc = ofile_commit(&out.f[k], e);
+		else
+			ofile_discard(&out.f[k]);
 	}
-	cJSON_free(json);
 	return rc;
 }
 
@@ -727,7 +721,7 @@ void results_print_summary(FILE *f, const struct cluster *c, const struct metric
 		nw = 4;
 		for (int n = 0; n < c->nnodes; n++)
 			nw = name_width(nw, c->nodes[n].name);
-		if (c->nnodes <= 50) {
+		if (c->nnodes <= 50 && m->node_detail) {
 			uint64_t lbt = lb_total(ss, c->nnodes);
 			int *lp = local_pods(c, m, s);
 

@@ -54,7 +54,7 @@ int main(int argc, char **argv)
 {
 	CU_ErrorCode (*suites[])(void) = {
 		suite_engine, suite_rng, suite_dist, suite_stats, suite_pool,
-		suite_json, suite_metrics, suite_scenario, suite_placement, suite_seeds, suite_capacity, suite_dataplane, suite_dynamics, suite_plot, suite_importer, suite_ipvs, suite_maglev,
+		suite_json, suite_jsonw, suite_ofile, suite_metrics, suite_scenario, suite_placement, suite_seeds, suite_capacity, suite_dataplane, suite_dynamics, suite_plot, suite_importer, suite_ipvs, suite_maglev,
 	};
 	unsigned failed;
 

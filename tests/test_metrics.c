@@ -260,6 +260,74 @@ static void server_should_queue_fifo_and_refuse_when_full(void)
 	pool_fini(&p);
 }
 
+/* The queue is a circle through the records (tail's next is the head): FIFO
+ * order holds as arrivals and departures interleave, and a killed pod hands
+ * back its queue as a list ending in POOL_NONE. */
+static void server_should_keep_fifo_order_and_hand_back_its_queue(void)
+{
+	struct server sv;
+	struct pool p;
+	struct dist d;
+	double one = 1;
+	char msg[64];
+	uint32_t f[6], x;
+
+	pool_init(&p, sizeof(struct rec), 100);
+	dist_set(&d, DIST_CONST, &one, msg, sizeof msg);
+	server_init(&sv, 1, 10, &d, 1);
+	for (int i = 0; i < 6; i++)
+		f[i] = pool_get(&p);
+	CU_ASSERT_EQUAL(server_arrive(&sv, &p, f[0], 0), SERVER_START);
+	for (int i = 1; i <= 3; i++)
+		CU_ASSERT_EQUAL(server_arrive(&sv, &p, f[i], 0), SERVER_QUEUED);
+	CU_ASSERT_EQUAL(server_depart(&sv, &p, 1), f[1]);
+	CU_ASSERT_EQUAL(server_arrive(&sv, &p, f[4], 1), SERVER_QUEUED);
+	CU_ASSERT_EQUAL(server_depart(&sv, &p, 2), f[2]);
+	CU_ASSERT_EQUAL(server_arrive(&sv, &p, f[5], 2), SERVER_QUEUED);
+	CU_ASSERT_EQUAL(sv.qlen, 3);
+	x = server_kill(&sv, &p, 3);
+	for (int i = 3; i <= 5; i++) {
+		CU_ASSERT_EQUAL_FATAL(x, f[i]);
+		x = ((struct rec *)pool_at(&p, x))->next;
+	}
+	CU_ASSERT_EQUAL(x, POOL_NONE);
+	CU_ASSERT_EQUAL(sv.qlen, 0);
+	CU_ASSERT_EQUAL(sv.busy, 0);
+	/* a pod with an empty queue hands back nothing */
+	CU_ASSERT_EQUAL(server_arrive(&sv, &p, f[0], 4), SERVER_START);
+	CU_ASSERT_EQUAL(server_kill(&sv, &p, 5), POOL_NONE);
+	pool_fini(&p);
+}
+
+/* Up to METRICS_NODE_ROWS Service x node pairs each Service has its node
+ * rows; beyond, all Services share one row per node, merged once. Per-pod
+ * histograms turn coarse beyond METRICS_FINE_EPS endpoints. */
+static void metrics_should_share_node_rows_beyond_the_limit(void)
+{
+	int neps[2] = { 3, 2 }, many[2] = { METRICS_FINE_EPS, 1 };
+	struct metrics a, b;
+
+	metrics_init(&a, 2, neps, METRICS_NODE_ROWS / 2, 5);
+	CU_ASSERT_EQUAL(a.node_detail, 1);
+	CU_ASSERT_PTR_NOT_EQUAL(a.svc[0].nodes, a.svc[1].nodes);
+	CU_ASSERT_EQUAL(a.svc[1].eps[0].latency_ms.bits, HISTO_FINE);
+	metrics_fini(&a);
+	metrics_init(&a, 2, neps, METRICS_NODE_ROWS / 2 + 1, 5);
+	metrics_init(&b, 2, neps, METRICS_NODE_ROWS / 2 + 1, 5);
+	CU_ASSERT_EQUAL(a.node_detail, 0);
+	CU_ASSERT_PTR_EQUAL(a.svc[0].nodes, a.svc[1].nodes);
+	a.svc[1].nodes[7].lb_flows = 2;
+	b.svc[0].nodes[7].lb_flows = 3;
+	metrics_merge(&a, &b);
+	CU_ASSERT_EQUAL(a.svc[0].nodes[7].lb_flows, 5);
+	metrics_fini(&a);
+	metrics_fini(&b);
+	metrics_init(&a, 2, many, 2, 5);
+	CU_ASSERT_EQUAL(a.svc[0].latency_ms.bits, HISTO_FINE);
+	CU_ASSERT_EQUAL(a.svc[0].eps[0].latency_ms.bits, HISTO_COARSE);
+	metrics_fini(&a);
+}
+
 CU_ErrorCode suite_metrics(void)
 {
 	static const struct test_case cases[] = {
@@ -272,6 +340,8 @@ CU_ErrorCode suite_metrics(void)
 		{ "proxy_should_reject_without_endpoints_and_drop_without_local_ones", proxy_should_reject_without_endpoints_and_drop_without_local_ones },
 		{ "lb_should_cycle_round_robin_and_skip_excluded_nodes", lb_should_cycle_round_robin_and_skip_excluded_nodes },
 		{ "server_should_queue_fifo_and_refuse_when_full", server_should_queue_fifo_and_refuse_when_full },
+		{ "server_should_keep_fifo_order_and_hand_back_its_queue", server_should_keep_fifo_order_and_hand_back_its_queue },
+		{ "metrics_should_share_node_rows_beyond_the_limit", metrics_should_share_node_rows_beyond_the_limit },
 		{ NULL, NULL },
 	};
 	return tests_add("metrics", cases);

@@ -12,6 +12,8 @@ CU_ErrorCode suite_dist(void);
 CU_ErrorCode suite_stats(void);
 CU_ErrorCode suite_pool(void);
 CU_ErrorCode suite_json(void);
+CU_ErrorCode suite_jsonw(void);
+CU_ErrorCode suite_ofile(void);
 CU_ErrorCode suite_metrics(void);
 CU_ErrorCode suite_scenario(void);
 CU_ErrorCode suite_seeds(void);

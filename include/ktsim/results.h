@@ -3,10 +3,12 @@
  * summary table on stdout.
  *
  * Files are written to a temporary name in the output directory and renamed
- * into place, so an interrupted or failed write never leaves a half file.
- * Numbers are printed by cJSON (shortest form that reads back exactly), so
+ * into place (ofile), so an interrupted or failed write never leaves a half
+ * file. They are streamed, all in one pass over the metrics, so writing
+ * takes a few buffers of memory however large the run. results.json is laid
+ * out as cJSON_Print would lay it out (jsonw: numbers in cJSON's form), so
  * the same run gives byte-identical files apart from the timing fields
- * sim.wall_s and sim.events_per_s.
+ * sim.wall_s, sim.events_per_s and sim.peak_rss_mb.
  * Ownership: nothing is retained; the caller keeps cluster and metrics. */
 #ifndef KTSIM_RESULTS_H
 #define KTSIM_RESULTS_H
