@@ -1,5 +1,5 @@
-/* Tests for the event engine: ordering, FIFO ties, horizon, run windows,
- * stop, counters. */
+/* Tests for the event engine: ordering, FIFO ties, mixed pops, holds and
+ * pushes against a reference, horizon, run windows, stop, counters. */
 #include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
@@ -169,6 +169,96 @@ static void engine_should_interleave_schedules_from_handlers(void)
 	engine_destroy(eng);
 }
 
+/* A reference model for mixed load: the pending (time, id) pairs in a plain
+ * array, the earliest found by a linear scan. Each dispatched event
+ * schedules 0 (pop), 1 (hold) or 2-3 (hold and pushes) events at delays from
+ * {0, 0.5, 1, 2}, so equal times are common, and the pending count grows
+ * through several heap doublings and drains back to zero. */
+struct mixed {
+	struct rng r;
+	double *t;
+	uint64_t *id;
+	size_t n, cap, dispatched, bad, peak;
+	uint64_t next_id, budget;
+};
+
+static void mixed_add(struct engine *eng, struct mixed *m, double t)
+{
+	if (m->n == m->cap) {
+		m->bad++;
+		return;
+	}
+	if (engine_schedule(eng, t, 7, 0, m->next_id)) {
+		m->t[m->n] = t;
+		m->id[m->n++] = m->next_id;
+	}
+	m->next_id++;
+	if (m->n > m->peak)
+		m->peak = m->n;
+}
+
+static void mixed_step(struct engine *eng, const struct event *ev, void *ctx)
+{
+	static const double delay[] = { 0.0, 0.5, 1.0, 2.0 };
+	struct mixed *m = ctx;
+	size_t best = 0, k;
+	unsigned fanout;
+
+	/* The reference's earliest (time, id) must be the event dispatched. */
+	for (size_t j = 1; j < m->n; j++)
+		if (m->t[j] < m->t[best] || (m->t[j] == m->t[best] && m->id[j] < m->id[best]))
+			best = j;
+	m->bad += m->n == 0 || m->t[best] != ev->time || m->id[best] != ev->b;
+	m->bad += engine_now(eng) != ev->time;
+	if (m->n > 0) {
+		m->t[best] = m->t[m->n - 1];
+		m->id[best] = m->id[m->n - 1];
+		m->n--;
+	}
+	m->bad += engine_pending(eng) != m->n;
+	m->dispatched++;
+	if (m->budget == 0)
+		return;
+	/* Hover around 400 pending until the budget is spent, then drain. */
+	fanout = (unsigned)rng_below(&m->r, m->n < 400 ? 4 : 2);
+	for (k = 0; k < fanout && m->budget > 0; k++, m->budget--)
+		mixed_add(eng, m, ev->time + delay[rng_below(&m->r, 4)]);
+}
+
+static void engine_should_match_a_reference_under_mixed_load(void)
+{
+	const uint64_t seed = 0x5eed0003;
+	struct engine *eng = engine_create();
+	struct mixed m = { .cap = 100000 };
+	uint64_t ran;
+
+	printf("\n  seed %#" PRIx64 "\n", seed);
+	rng_init(&m.r, seed);
+	m.t = ks_calloc(m.cap, sizeof *m.t);
+	m.id = ks_calloc(m.cap, sizeof *m.id);
+	engine_on(eng, 7, mixed_step, &m);
+	for (int k = 0; k < 10; k++)
+		mixed_add(eng, &m, (double)(k % 3));
+	m.budget = 60000;
+	ran = engine_run_until(eng, 100.0); /* a window boundary mid-run */
+	ran += engine_run_until(eng, INFINITY);
+	CU_ASSERT_EQUAL(m.bad, 0);
+	CU_ASSERT_EQUAL(ran, m.dispatched);
+	CU_ASSERT_EQUAL(m.next_id, 60010);
+	CU_ASSERT_EQUAL(m.dispatched, 60010);
+	CU_ASSERT(m.peak > 256); /* the heap grew past its first capacities */
+	CU_ASSERT_EQUAL(m.n, 0);
+	CU_ASSERT_EQUAL(engine_pending(eng), 0);
+	/* After draining, the engine keeps working from an empty heap. */
+	m.budget = 0;
+	mixed_add(eng, &m, engine_now(eng) + 1.0);
+	CU_ASSERT_EQUAL(engine_run_until(eng, INFINITY), 1);
+	CU_ASSERT_EQUAL(m.bad, 0);
+	ks_free(m.t);
+	ks_free(m.id);
+	engine_destroy(eng);
+}
+
 static void engine_should_drop_events_past_horizon(void)
 {
 	struct engine *eng = engine_create();
@@ -305,6 +395,8 @@ CU_ErrorCode suite_engine(void)
 		{ "engine_should_run_equal_times_fifo", engine_should_run_equal_times_fifo },
 		{ "engine_should_interleave_schedules_from_handlers",
 		  engine_should_interleave_schedules_from_handlers },
+		{ "engine_should_match_a_reference_under_mixed_load",
+		  engine_should_match_a_reference_under_mixed_load },
 		{ "engine_should_drop_events_past_horizon", engine_should_drop_events_past_horizon },
 		{ "engine_should_order_zero_and_negative_zero_times",
 		  engine_should_order_zero_and_negative_zero_times },
