@@ -56,6 +56,8 @@ struct engine {
 	int stop;
 	int root_free; /* heap[0] is the event being dispatched, no longer pending */
 	struct slot on[ENGINE_MAX_KINDS];
+	engine_peek_fn peek;
+	void *peek_ctx;
 };
 
 /* Event times are never negative and -0.0 is stored as +0.0, so their
@@ -293,6 +295,23 @@ int engine_schedule(struct engine *eng, double t, unsigned kind, uint32_t a, uin
 	return 1;
 }
 
+void engine_on_peek(struct engine *eng, engine_peek_fn fn, void *ctx)
+{
+	eng->peek = fn;
+	eng->peek_ctx = ctx;
+}
+
+/* The root's earliest child: the next event unless the current one's
+ * handler schedules an earlier one. Sentinels (n < 5) lose every compare. */
+static inline const struct event *next_likely(const struct engine *eng)
+{
+	const struct event *h = eng->heap;
+	const struct event *a = before(&h[2], &h[1]) ? &h[2] : &h[1];
+	const struct event *b = before(&h[4], &h[3]) ? &h[4] : &h[3];
+
+	return before(b, a) ? b : a;
+}
+
 uint64_t engine_run_until(struct engine *eng, double until)
 {
 	uint64_t done = 0;
@@ -307,6 +326,8 @@ uint64_t engine_run_until(struct engine *eng, double until)
 		eng->now = ev.time;
 		eng->events++;
 		done++;
+		if (eng->peek && eng->n > 1)
+			eng->peek(next_likely(eng), eng->peek_ctx);
 		eng->root_free = 1;
 		on->fn(eng, &ev, on->ctx);
 		if (eng->root_free) {

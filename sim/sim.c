@@ -28,6 +28,10 @@
 #include "ktsim/server.h"
 #include "sim_int.h"
 
+/* From this many pods on, the engine's peek prefetches for the next event
+ * (at the scale envelope it saves ~10%; below, everything is cached). */
+#define SIM_PEEK_PODS 10000
+
 void sim_check_balance(const struct svc_stats *ss)
 {
 	KS_ASSERT(ss->offered == ss->completed + ss->dropped + ss->in_flight);
@@ -303,6 +307,8 @@ static void ep_done_apply(const struct ep_done *d)
 {
 	struct ep_stats *es = d->es;
 
+	welford_add(&d->ss->latency, d->ms);
+	histo_add(&d->ss->latency_ms, d->ms);
 	es->req_completed++;
 	es->completed += (uint64_t)d->last;
 	es->bytes += d->bytes;
@@ -310,11 +316,12 @@ static void ep_done_apply(const struct ep_done *d)
 	histo_add(&es->latency_ms, d->ms);
 }
 
-/* Queue a completed request's endpoint update; the one queued EP_LAG ago is
- * applied now, and the one half-way asks for its histogram bucket (its
- * endpoint's lines were asked for when it was queued). Per endpoint the
- * updates keep their order, so every figure is the same as applying at once. */
-static void ep_done_push(struct sim *s, struct ep_stats *es, double ms, uint64_t bytes, int last)
+/* Queue a completed request's latency update; the one queued EP_LAG ago is
+ * applied now, and the one half-way asks for its histogram buckets (its
+ * endpoint's lines were asked for when it was queued). Updates keep their
+ * order, so every figure is the same as applying them at once. */
+static void ep_done_push(struct sim *s, struct svc_stats *ss, struct ep_stats *es, double ms,
+			 uint64_t bytes, int last)
 {
 	struct ep_done *slot = &s->lag[(s->lag_head + s->lag_n) % EP_LAG];
 
@@ -323,11 +330,12 @@ static void ep_done_push(struct sim *s, struct ep_stats *es, double ms, uint64_t
 		s->lag_head = (s->lag_head + 1) % EP_LAG;
 		s->lag_n--;
 	}
-	*slot = (struct ep_done){ es, ms, bytes, last };
+	*slot = (struct ep_done){ ss, es, ms, bytes, last };
 	s->lag_n++;
 	if (s->lag_n > EP_LAG / 2) {
 		const struct ep_done *mid = &s->lag[(s->lag_head + s->lag_n - 1 - EP_LAG / 2) % EP_LAG];
 
+		histo_prefetch(&mid->ss->latency_ms, mid->ms);
 		histo_prefetch(&mid->es->latency_ms, mid->ms);
 	}
 }
@@ -368,8 +376,6 @@ static void on_done(struct engine *eng, const struct event *ev, void *ctx)
 		uint64_t b = 0;
 
 		ss->req_completed++;
-		welford_add(&ss->latency, ms);
-		histo_add(&ss->latency_ms, ms);
 		if (spec->has_bytes) {
 			b = (uint64_t)llround(dist_sample(&spec->bytes, &s->clients[fl->client].traffic));
 			ss->bytes += b;
@@ -379,7 +385,7 @@ static void on_done(struct engine *eng, const struct event *ev, void *ctx)
 		}
 		if (fl->remaining == 1)
 			ss->completed++;
-		ep_done_push(s, &ss->eps[fl->ep], ms, b, fl->remaining == 1);
+		ep_done_push(s, ss, &ss->eps[fl->ep], ms, b, fl->remaining == 1);
 	}
 	if (--fl->remaining > 0)
 		engine_schedule(eng, now + 1e-3 * dist_sample(&spec->think_ms,
@@ -432,6 +438,30 @@ static void on_warmup(struct engine *eng, const struct event *ev, void *ctx)
 	for (int p = 0; p < s->c->npods; p++)
 		server_reset_busy(&s->servers[p], ev->time);
 	s->nat.measuring = 1;
+}
+
+/* The engine's look at the next event: start loading its flow record, pod
+ * and client while the current event runs (worth it when the pods' state
+ * outgrows the caches, see sim_create). */
+static void peek_next(const struct event *next, void *ctx)
+{
+	struct sim *s = ctx;
+
+	switch (next->kind) {
+	case EV_DONE:
+		__builtin_prefetch(&s->servers[next->a], 1);
+		__builtin_prefetch(pool_at(&s->flows, (uint32_t)next->b), 1);
+		break;
+	case EV_THINK:
+		__builtin_prefetch(pool_at(&s->flows, (uint32_t)next->b), 1);
+		break;
+	case EV_ARRIVAL:
+		__builtin_prefetch(&s->clients[next->a], 1);
+		__builtin_prefetch(&s->c->clients[next->a], 0);
+		break;
+	default:
+		break;
+	}
 }
 
 /* The expected outcome of each Service is its client groups' expectations
@@ -501,6 +531,8 @@ struct sim *sim_create(const struct cluster *c, uint64_t seed, uint32_t replicat
 	engine_on(s->eng, EV_DONE, on_done, s);
 	engine_on(s->eng, EV_THINK, on_think, s);
 	engine_on(s->eng, EV_WARMUP, on_warmup, s);
+	if (c->npods >= SIM_PEEK_PODS)
+		engine_on_peek(s->eng, peek_next, s);
 	/* Flow records are capped only by 32-bit indexes; in-flight flows are
 	 * bounded by workers + queue limits anyway. */
 	pool_init(&s->flows, sizeof(struct flow), POOL_NONE - 1);

@@ -388,6 +388,54 @@ static void engine_should_count_events_and_dispatch_by_kind(void)
 	engine_destroy(eng);
 }
 
+/* The peek sees the event dispatched next whenever the current handler
+ * schedules nothing earlier: here each handler reschedules its own id 10 s
+ * later, so every peek but the last must name the next dispatch. */
+struct peeked {
+	uint32_t a[64];
+	int n, hits;
+};
+
+static void peek_record(const struct event *next, void *ctx)
+{
+	struct peeked *p = ctx;
+
+	if (p->n < 64)
+		p->a[p->n] = next->a;
+	p->n++;
+}
+
+static void peek_step(struct engine *eng, const struct event *ev, void *ctx)
+{
+	struct peeked *p = ctx;
+	int k = (int)engine_events(eng) - 1; /* this dispatch's index */
+
+	if (k > 0 && k <= 64 && p->a[k - 1] == ev->a)
+		p->hits++;
+	engine_schedule(eng, ev->time + 10, 0, ev->a, 0);
+}
+
+static void engine_should_peek_at_the_next_event(void)
+{
+	struct engine *eng = engine_create();
+	struct peeked p = { .n = 0 };
+
+	engine_on(eng, 0, peek_step, &p);
+	engine_on_peek(eng, peek_record, &p);
+	for (uint32_t i = 0; i < 7; i++)
+		engine_schedule(eng, 1.0 + 1.37 * i, 0, i, 0);
+	engine_run_until(eng, 40);
+	/* 7 ids x 4 dispatches each up to t = 40 (1 + 1.37 i + 10 k <= 40) */
+	CU_ASSERT_EQUAL(engine_events(eng), 28);
+	CU_ASSERT_EQUAL(p.n, 28);
+	CU_ASSERT_EQUAL(p.hits, 27);
+	/* removed: no more calls */
+	engine_on_peek(eng, NULL, NULL);
+	engine_run_until(eng, 60);
+	CU_ASSERT_EQUAL(p.n, 28);
+	engine_destroy(eng);
+}
+
 CU_ErrorCode suite_engine(void)
 {
 	static const struct test_case cases[] = {
@@ -398,6 +446,7 @@ CU_ErrorCode suite_engine(void)
 		{ "engine_should_match_a_reference_under_mixed_load",
 		  engine_should_match_a_reference_under_mixed_load },
 		{ "engine_should_drop_events_past_horizon", engine_should_drop_events_past_horizon },
+		{ "engine_should_peek_at_the_next_event", engine_should_peek_at_the_next_event },
 		{ "engine_should_order_zero_and_negative_zero_times",
 		  engine_should_order_zero_and_negative_zero_times },
 		{ "engine_should_stop_at_until_and_keep_later_events",

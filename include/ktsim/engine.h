@@ -34,6 +34,12 @@ struct engine *engine_create(void);
 void engine_destroy(struct engine *eng);
 /* Register the handler for events of `kind` (< ENGINE_MAX_KINDS). */
 void engine_on(struct engine *eng, unsigned kind, engine_handler h, void *ctx);
+/* A look at the event most likely dispatched next, before the current one
+ * runs: it may prefetch what that event will touch, and must change nothing. */
+typedef void (*engine_peek_fn)(const struct event *next, void *ctx);
+/* Install (or with NULL remove) the peek; off by default. It pays where the
+ * model's state outgrows the caches (each call costs a few ns). */
+void engine_on_peek(struct engine *eng, engine_peek_fn fn, void *ctx);
 /* Events scheduled after `horizon` seconds are silently not enqueued. */
 void engine_set_horizon(struct engine *eng, double horizon);
 /* Schedule an event at absolute time t (>= now). Returns 1 if enqueued,
