@@ -20,7 +20,7 @@ void metrics_init(struct metrics *m, int nsvc, const int *neps, int nnodes, int 
 	m->nnodes = nnodes;
 	m->npods = npods;
 	m->replications = 1;
-	m->svc = ks_calloc((size_t)nsvc, sizeof *m->svc);
+	m->svc = ks_calloc_lines((size_t)nsvc, sizeof *m->svc);
 	for (int s = 0; s < nsvc; s++)
 		total_eps += (size_t)neps[s];
 	ep_bits = total_eps > METRICS_FINE_EPS ? HISTO_COARSE : HISTO_FINE;

@@ -45,9 +45,24 @@ void sim_drop(struct svc_stats *ss, int node, enum drop_reason why)
 		ss->nodes[node].dropped++;
 }
 
+/* DONE carries the flow's Service beside the flow (b = svc << 32 | f) so
+ * that the engine's peek can prefetch the Service's counters too. */
 static void start_service(struct sim *s, uint32_t pod, uint32_t f, double now)
 {
-	engine_schedule(s->eng, now + server_service_s(&s->servers[pod]), EV_DONE, pod, f);
+	uint64_t svc = ((const struct flow *)pool_at(&s->flows, f))->svc;
+
+	engine_schedule(s->eng, now + server_service_s(&s->servers[pod]), EV_DONE, pod,
+			svc << 32 | f);
+}
+
+/* The lines of Service svc's counters that every flow touches. */
+static void prefetch_svc(const struct sim *s, uint32_t svc)
+{
+	const struct svc_stats *ss = &s->m.svc[svc];
+
+	__builtin_prefetch(ss, 1);
+	__builtin_prefetch((const char *)ss + 64, 1);
+	__builtin_prefetch(&ss->wait, 1);
 }
 
 /* A counted connection leaves the system (completed or dropped). */
@@ -451,14 +466,21 @@ static void peek_next(const struct event *next, void *ctx)
 	case EV_DONE:
 		__builtin_prefetch(&s->servers[next->a], 1);
 		__builtin_prefetch(pool_at(&s->flows, (uint32_t)next->b), 1);
+		prefetch_svc(s, (uint32_t)(next->b >> 32));
 		break;
 	case EV_THINK:
 		__builtin_prefetch(pool_at(&s->flows, (uint32_t)next->b), 1);
 		break;
-	case EV_ARRIVAL:
+	case EV_ARRIVAL: {
+		uint32_t svc = s->client_svc[next->a];
+
 		__builtin_prefetch(&s->clients[next->a], 1);
 		__builtin_prefetch(&s->c->clients[next->a], 0);
+		prefetch_svc(s, svc);
+		__builtin_prefetch(&s->lbs[svc], 1);
+		__builtin_prefetch(&s->psvc[svc], 0);
 		break;
+	}
 	default:
 		break;
 	}
@@ -593,6 +615,7 @@ struct sim *sim_create(const struct cluster *c, uint64_t seed, uint32_t replicat
 			     ss->expected_share, &ss->expect);
 	}
 	s->clients = ks_calloc((size_t)c->nclients, sizeof *s->clients);
+	s->client_svc = ks_calloc((size_t)c->nclients + 1, sizeof *s->client_svc);
 	for (int i = 0; i < c->nclients; i++) {
 		struct client_rt *cl = &s->clients[i];
 
@@ -602,6 +625,7 @@ struct sim *sim_create(const struct cluster *c, uint64_t seed, uint32_t replicat
 		rng_init(&cl->jitter, rng_derive(seed, replication, STREAM_JITTER, (uint64_t)i));
 		cl->mean_gap_s = 1.0 / c->clients[i].rate_per_s;
 		cl->svc = (uint32_t)c->clients[i].service;
+		s->client_svc[i] = cl->svc;
 		path_init(&cl->path, c, i);
 		engine_schedule(s->eng, cl->mean_gap_s * rng_exp1(&cl->arrivals),
 				EV_ARRIVAL, (uint32_t)i, 0);
@@ -634,6 +658,7 @@ void sim_destroy(struct sim *s)
 	ks_free(s->psvc);
 	ks_free(s->aff);
 	ks_free(s->clients);
+	ks_free(s->client_svc);
 	pool_fini(&s->flows);
 	dyn_destroy(s);
 	nat_fini(&s->nat);

@@ -69,6 +69,7 @@ struct sim {
 	struct proxy_svc *psvc;     /* by service */
 	struct affinity *aff;       /* by service (nodes NULL: no affinity) */
 	struct client_rt *clients;
+	uint32_t *client_svc;       /* by client: its Service (a small hot table for peeks) */
 	struct nat nat;
 	int *pod_node;              /* by pod */
 	int *node_zone;             /* by node */

@@ -51,20 +51,24 @@ struct node_stats {
 	uint64_t bytes;                       /* through this node */
 };
 
+/* The counters every flow touches come first: two 64-byte lines, then the
+ * wait accumulator (sim.c's engine peek prefetches these three). */
 struct svc_stats {
-	uint64_t offered, completed, dropped, in_flight;
-	uint64_t drops[DROP_NREASONS];
-	uint64_t routed, hops2, snat, cross_zone;
-	uint64_t requests, req_completed, req_refused; /* requests of counted connections */
-	uint64_t waited, bytes, cross_zone_bytes;
-	uint64_t affinity_hits, affinity_misses; /* sessionAffinity: entry followed / set anew */
-	struct welford latency;     /* per request, ms */
-	struct welford wait;        /* queueing wait per request, ms */
-	struct histo latency_ms;
-	int neps;
+	_Alignas(64) uint64_t offered;
+	uint64_t completed, dropped, in_flight;
+	uint64_t routed, requests, req_completed; /* requests of counted connections */
+	uint64_t waited;
+	uint64_t hops2, snat, cross_zone, bytes, cross_zone_bytes;
+	uint64_t req_refused;
 	struct ep_stats *eps;       /* by endpoint index */
 	struct node_stats *nodes;   /* by node id (shared by all Services
 				     * unless metrics.node_detail) */
+	struct welford wait;        /* queueing wait per request, ms */
+	uint64_t drops[DROP_NREASONS];
+	uint64_t affinity_hits, affinity_misses; /* sessionAffinity: entry followed / set anew */
+	struct welford latency;     /* per request, ms */
+	struct histo latency_ms;
+	int neps;
 	double *expected_share;     /* by endpoint index */
 	double *lb_weight;          /* by node id: the LB's long-run split */
 	struct proxy_expect expect;
