@@ -63,6 +63,7 @@ static void prefetch_svc(const struct sim *s, uint32_t svc)
 	__builtin_prefetch(ss, 1);
 	__builtin_prefetch((const char *)ss + 64, 1);
 	__builtin_prefetch(&ss->wait, 1);
+	__builtin_prefetch(&ss->latency_ms, 1);
 }
 
 /* A counted connection leaves the system (completed or dropped). */
