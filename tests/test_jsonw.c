@@ -21,8 +21,6 @@ static char *written(void (*fill)(struct jsonw *, const void *), const void *arg
 	struct ofile o;
 	struct jsonw w;
 	struct err e;
-	FILE *f;
-	long n;
 	char *text;
 
 	CU_ASSERT_FATAL(mkdtemp(dir) != NULL);
@@ -32,15 +30,7 @@ static char *written(void (*fill)(struct jsonw *, const void *), const void *arg
 	fill(&w, arg);
 	CU_ASSERT_FATAL(ofile_commit(&o, &e) == 0);
 	snprintf(path, sizeof path, "%s/t.json", dir);
-	f = fopen(path, "rb");
-	CU_ASSERT_FATAL(f != NULL);
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	rewind(f);
-	text = ks_malloc((size_t)n + 1);
-	CU_ASSERT_FATAL(fread(text, 1, (size_t)n, f) == (size_t)n);
-	text[n] = '\0';
-	fclose(f);
+	text = tests_read_file(path, NULL);
 	unlink(path);
 	rmdir(dir);
 	return text;

@@ -7,6 +7,7 @@
 #include <unistd.h>
 #include <CUnit/Basic.h>
 
+#include "ktsim/mem.h"
 #include "ktsim/scenario.h"
 #include "tests.h"
 
@@ -19,6 +20,25 @@ void tests_temp_file(char *path, const void *data, size_t n)
 	CU_ASSERT_FATAL(fd >= 0);
 	CU_ASSERT_FATAL(write(fd, data, n) == (ssize_t)n);
 	close(fd);
+}
+
+char *tests_read_file(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	char *p;
+	long n;
+
+	CU_ASSERT_FATAL(f != NULL);
+	fseek(f, 0, SEEK_END);
+	n = ftell(f);
+	rewind(f);
+	p = ks_malloc((size_t)n + 1);
+	CU_ASSERT_FATAL(fread(p, 1, (size_t)n, f) == (size_t)n);
+	fclose(f);
+	p[n] = '\0';
+	if (len)
+		*len = (size_t)n;
+	return p;
 }
 
 struct cluster *tests_load_text(const char *text, const char *const *sets, int nsets,

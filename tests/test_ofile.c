@@ -25,24 +25,6 @@ static void list_dir(const char *dir, char *out, size_t n)
 	closedir(d);
 }
 
-static char *read_all(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	char *p;
-	long n;
-
-	CU_ASSERT_FATAL(f != NULL);
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	rewind(f);
-	p = ks_malloc((size_t)n + 1);
-	CU_ASSERT_FATAL(fread(p, 1, (size_t)n, f) == (size_t)n);
-	fclose(f);
-	p[n] = '\0';
-	*len = (size_t)n;
-	return p;
-}
-
 static void ofile_should_write_every_byte_then_rename(void)
 {
 	char dir[] = "/tmp/ktsim-ofile-XXXXXX", path[64], names[256];
@@ -70,7 +52,7 @@ static void ofile_should_write_every_byte_then_rename(void)
 	list_dir(dir, names, sizeof names);
 	CU_ASSERT_STRING_EQUAL(names, "f.txt ");
 	snprintf(path, sizeof path, "%s/f.txt", dir);
-	got = read_all(path, &len);
+	got = tests_read_file(path, &len);
 	ok = len > 5 + big && memcmp(got, "head\n", 5) == 0 && memcmp(got + 5, block, big) == 0;
 	off = 5 + big;
 	for (int i = 0; ok && i < 5000; i++) {

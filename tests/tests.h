@@ -35,6 +35,10 @@ struct err;
 /* Write n bytes of data to a fresh /tmp file whose name goes to path (at
  * least 32 bytes); fails the test fatally when it cannot. Caller unlinks. */
 void tests_temp_file(char *path, const void *data, size_t n);
+/* The whole of file path, NUL-terminated (ks_free it); its length, without
+ * the NUL, to *len when len is not NULL. Fails the test fatally when it
+ * cannot be read. */
+char *tests_read_file(const char *path, size_t *len);
 /* Load scenario text as `ktsim run` would (a file, then scenario_load, with
  * --set values). With e, a bad scenario returns NULL and the error in e;
  * without, it is printed and fails the test fatally. */
