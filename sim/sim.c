@@ -643,7 +643,6 @@ void sim_destroy(struct sim *s)
 {
 	if (s == NULL)
 		return;
-	for (int n = 0; n < s->c->nnodes; n++)
 	for (int i = 0; i < s->c->nservices; i++) {
 		lb_fini(&s->lbs[i]);
 		proxy_svc_fini(&s->psvc[i]);

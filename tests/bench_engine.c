@@ -87,6 +87,5 @@ int main(void)
 		f.delay[i] = dist_sample(&f.service, &f.r[0]);
 	run("engine", complete, &f);
 	run("engine (pre-drawn delays)", complete_predrawn, &f);
-	for (uint32_t s = 0; s < SERVERS; s++)
 	return 0;
 }
