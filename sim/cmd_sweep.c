@@ -76,7 +76,7 @@ static char *point_row(int k, const char *name, const cJSON *settings, const cha
 	char *text;
 
 	snprintf(path, sizeof path, "%s/results.json", dir);
-	if (jdoc_load(&doc, path, e) < 0) {
+	if (jdoc_load_results(&doc, path, e) < 0) {
 		cJSON_Delete(row);
 		return NULL;
 	}

@@ -515,11 +515,12 @@ const char *json_kind(const cJSON *n)
 	return "null";
 }
 
-static int too_big(struct err *e, const char *name, size_t n, int exact)
+static int too_big(struct err *e, const char *name, size_t n, int exact, size_t limit)
 {
 	return err_set(e, ERR_INPUT, name, 0, 0, NULL,
-		       "file is %s%zu bytes, over the %u MiB limit for a scenario",
-		       exact ? "" : "more than ", n, JSON_MAX_FILE_BYTES >> 20);
+		       "file is %s%zu bytes, over the %zu MiB limit for %s",
+		       exact ? "" : "more than ", n, limit >> 20,
+		       limit == JSON_MAX_FILE_BYTES ? "a scenario" : "a results file");
 }
 
 /* Parse text[0..len) (owned, with room for a NUL) into *out. */
@@ -586,13 +587,14 @@ int jdoc_parse(struct jdoc **out, const char *name, const char *buf, size_t len,
 
 	*out = NULL;
 	if (len > JSON_MAX_FILE_BYTES)
-		return too_big(e, name, len, 1);
+		return too_big(e, name, len, 1, JSON_MAX_FILE_BYTES);
 	text = ks_malloc(len + 1);
 	memcpy(text, buf, len);
 	return parse_owned(out, name, text, len, e);
 }
 
-int jdoc_load(struct jdoc **out, const char *path, struct err *e)
+/* jdoc_load with a size limit of `limit` bytes. */
+static int load_limited(struct jdoc **out, const char *path, size_t limit, struct err *e)
 {
 	struct stat st;
 	size_t len = 0, cap;
@@ -607,15 +609,15 @@ int jdoc_load(struct jdoc **out, const char *path, struct err *e)
 			close(fd);
 		return err_set(e, ERR_INPUT, path, 0, 0, NULL, "cannot read: %s", strerror(er));
 	}
-	if (S_ISDIR(st.st_mode) || (S_ISREG(st.st_mode) && (uintmax_t)st.st_size > JSON_MAX_FILE_BYTES)) {
+	if (S_ISDIR(st.st_mode) || (S_ISREG(st.st_mode) && (uintmax_t)st.st_size > limit)) {
 		close(fd);
 		return S_ISDIR(st.st_mode) ? err_set(e, ERR_INPUT, path, 0, 0, NULL, "is a directory")
-			: too_big(e, path, (size_t)st.st_size, 1);
+			: too_big(e, path, (size_t)st.st_size, 1, limit);
 	}
 	/* Read to EOF rather than trust st_size: pipes have none, files grow. */
 	cap = S_ISREG(st.st_mode) ? (size_t)st.st_size + 2 : 1 << 16;
 	text = ks_malloc(cap);
-	while (len <= JSON_MAX_FILE_BYTES) {
+	while (len <= limit) {
 		if (cap - len < 2)
 			text = ks_realloc(text, cap *= 2, 1);
 		r = read(fd, text + len, cap - len - 1);
@@ -627,12 +629,22 @@ int jdoc_load(struct jdoc **out, const char *path, struct err *e)
 	}
 	er = errno;
 	close(fd);
-	if (r < 0 || len > JSON_MAX_FILE_BYTES) {
+	if (r < 0 || len > limit) {
 		ks_free(text);
 		return r < 0 ? err_set(e, ERR_INPUT, path, 0, 0, NULL, "cannot read: %s", strerror(er))
-			: too_big(e, path, JSON_MAX_FILE_BYTES, 0);
+			: too_big(e, path, limit, 0, limit);
 	}
 	return parse_owned(out, path, text, len, e);
+}
+
+int jdoc_load(struct jdoc **out, const char *path, struct err *e)
+{
+	return load_limited(out, path, JSON_MAX_FILE_BYTES, e);
+}
+
+int jdoc_load_results(struct jdoc **out, const char *path, struct err *e)
+{
+	return load_limited(out, path, JSON_MAX_RESULTS_BYTES, e);
 }
 
 void jdoc_destroy(struct jdoc *d)

@@ -4,12 +4,13 @@
  * figures of each kind of directory are in plot_run.c, plot_series.c,
  * plot_compare.c and plot_sweep.c.
  *
- * The input is read whole through jdoc_load and checked as it is read (a
- * missing or mistyped key is reported with file:line:col and key path); a
- * Service's files are only written once its figures are read. The .dat files
- * hold fractions with 10 significant digits; the scripts turn them into
- * percent. A script is its values (titles, ranges, arrays), then STYLE, then
- * a fixed body: changing a figure means changing one body in its file. */
+ * The input is read whole through jdoc_load_results and checked as it is
+ * read (a missing or mistyped key is reported with file:line:col and key
+ * path); a Service's files are only written once its figures are read. The
+ * .dat files hold fractions with 10 significant digits; the scripts turn
+ * them into percent. A script is its values (titles, ranges, arrays), then
+ * STYLE, then a fixed body: changing a figure means changing one body in
+ * its file. */
 #include "ktsim/plot.h"
 
 #include <errno.h>
@@ -321,7 +322,7 @@ static int plots(const char *dir, const char *file,
 
 	snprintf(x.dir, sizeof x.dir, "%s/plots", dir);
 	snprintf(path, sizeof path, "%s/%s", dir, file);
-	if (jdoc_load(&x.d, path, e) < 0)
+	if (jdoc_load_results(&x.d, path, e) < 0)
 		return -1;
 	root = jdoc_root(x.d);
 	if (!cJSON_IsObject(root))

@@ -221,6 +221,31 @@ static void json_should_refuse_file_over_size_limit(void)
 	unlink(path);
 }
 
+/* A run's results.json may be far larger than a scenario (90 MB for
+ * 150,000 pods): its reader's limit is its own, and named as such. */
+static void json_should_refuse_results_file_over_its_limit(void)
+{
+	char path[64], want[200];
+	struct jdoc *d = NULL;
+	struct err e;
+
+	tests_temp_file(path, "{}", 2);
+	CU_ASSERT_FATAL(truncate(path, (off_t)JSON_MAX_FILE_BYTES + 1) == 0);	/* sparse */
+	err_init(&e);
+	/* over a scenario's limit but not a results file's: read, and then
+	 * refused for the NUL bytes of the sparse file, not its size */
+	CU_ASSERT_EQUAL(jdoc_load_results(&d, path, &e), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(e.msg, "binary data (NUL byte)"));
+	CU_ASSERT_FATAL(truncate(path, (off_t)JSON_MAX_RESULTS_BYTES + 1) == 0);
+	snprintf(want, sizeof want, "%s: file is %u bytes, over the 1024 MiB limit for a results file",
+		 path, JSON_MAX_RESULTS_BYTES + 1);
+	err_init(&e);
+	CU_ASSERT_EQUAL(jdoc_load_results(&d, path, &e), -1);
+	CU_ASSERT_PTR_NULL(d);
+	check_err(&e, want);
+	unlink(path);
+}
+
 static void json_should_accept_file_at_size_limit(void)
 {
 	char path[64];
@@ -859,6 +884,7 @@ CU_ErrorCode suite_json(void)
 		  json_should_report_unreadable_file_and_directory },
 		{ "json_should_report_empty_file", json_should_report_empty_file },
 		{ "json_should_refuse_file_over_size_limit", json_should_refuse_file_over_size_limit },
+		{ "json_should_refuse_results_file_over_its_limit", json_should_refuse_results_file_over_its_limit },
 		{ "json_should_accept_file_at_size_limit", json_should_accept_file_at_size_limit },
 		{ "json_should_report_nul_byte", json_should_report_nul_byte },
 		{ "json_should_report_invalid_utf8", json_should_report_invalid_utf8 },

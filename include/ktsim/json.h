@@ -23,6 +23,8 @@
 #include "ktsim/err.h"
 
 #define JSON_MAX_FILE_BYTES (64u << 20) /* larger scenarios are refused */
+/* A run's results.json: 150,000 pods write about 90 MB of it. */
+#define JSON_MAX_RESULTS_BYTES (1024u << 20)
 
 struct jdoc;
 
@@ -30,6 +32,9 @@ struct jdoc;
  * containing NUL or invalid UTF-8, or not valid JSON -> -1 with err (code
  * ERR_INPUT) naming file, line and column. */
 int jdoc_load(struct jdoc **out, const char *path, struct err *e);
+/* jdoc_load for a run's results.json (plot, sweep): up to
+ * JSON_MAX_RESULTS_BYTES. */
+int jdoc_load_results(struct jdoc **out, const char *path, struct err *e);
 /* Parse an in-memory buffer; `name` is used as the file name in errors. */
 int jdoc_parse(struct jdoc **out, const char *name, const char *buf, size_t len, struct err *e);
 /* Free the document; NULL does nothing. */
