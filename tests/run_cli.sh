@@ -137,6 +137,35 @@ wait $pid
 rc=$?
 [ "$rc" -eq 143 ] && ok || no "SIGTERM: exit $rc, want 143"
 [ -e "$tmp/term/results.json" ] && no "terminated run left results.json" || ok
+# Past 200,000 Service x node pairs (here 101 x 2,000), node counters are
+# kept per node for all Services: each Service lists no node rows, the
+# top-level nodes carry the traffic counters (summing to the offered flows
+# the LB placed), nodes.csv has one '*' row per node, and the contract holds.
+python3 - "$tmp/wide.json" <<'PY'
+import json, sys
+n = 101
+json.dump({"name": "wide", "seed": 1, "duration_s": 2,
+    "nodes": [{"generate": {"count": 2000, "prefix": "n"}}],
+    "workloads": [{"kind": "Deployment", "name": f"w{i}", "replicas": 2, "labels": {"app": f"w{i}"},
+                   "pin": [f"n{2 * i}", f"n{2 * i + 1}"]} for i in range(n)],
+    "services": [{"name": f"s{i}", "type": "LoadBalancer", "selector": {"app": f"w{i}"},
+                  "externalTrafficPolicy": "Cluster"}
+                 for i in range(n)],
+    "clients": [{"name": f"c{i}", "service": f"s{i}", "arrival": {"process": "poisson", "rate_per_s": 200}}
+                for i in range(n)]}, open(sys.argv[1], "w"))
+PY
+expect_rc 0 "run at node-row scale" "$bin" run "$tmp/wide.json" -q -o "$tmp/wide"
+python3 tests/contract.py "$tmp/wide/results.json" && ok || no "node-row scale results contract"
+python3 - "$tmp/wide" <<'PY' && ok || no "node-row scale: per-node counters for all Services"
+import csv, json, sys
+r = json.load(open(sys.argv[1] + "/results.json"))
+assert all(s["nodes"] == [] for s in r["services"])
+placed = sum(s["flows"]["offered"] - s["flows"]["drops"]["lb_no_healthy_node"] for s in r["services"])
+assert placed > 0 and sum(n["lb_flows"] for n in r["nodes"]) == placed
+rows = list(csv.DictReader(open(sys.argv[1] + "/nodes.csv")))
+assert len(rows) == 2000 and all(x["service"] == "*" for x in rows)
+assert sum(int(x["lb_flows"]) for x in rows) == placed
+PY
 # A directory, not a file.
 expect_rc 2 "directory as scenario" "$bin" check "$tmp"
 grep -q "is a directory" "$tmp/err" || no "directory message"
