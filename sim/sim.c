@@ -158,9 +158,14 @@ static void on_arrival(struct engine *eng, const struct event *ev, void *ctx)
 		return; /* scheduled at a rate since changed */
 	engine_schedule(eng, now + cl->mean_gap_s * rng_exp1(&cl->arrivals), EV_ARRIVAL,
 			ev->a, cl->gen);
-	addr = spec->cidr_base + rng_below(&cl->addrs, spec->count);
-	/* the client's ephemeral port (Linux ip_local_port_range 32768-60999) */
-	port = (uint16_t)(32768 + rng_below(&cl->addrs, 28232));
+	if (cl->needs_addr) {
+		addr = spec->cidr_base + rng_below(&cl->addrs, spec->count);
+		/* the client's ephemeral port (Linux ip_local_port_range 32768-60999) */
+		port = (uint16_t)(32768 + rng_below(&cl->addrs, 28232));
+	} else {
+		addr = 0; /* nothing on this path reads them */
+		port = 0;
+	}
 	if (measured)
 		ss->offered++;
 	if (cl->path.loc == LOC_EXTERNAL) {
@@ -243,7 +248,6 @@ static void on_arrival(struct engine *eng, const struct event *ev, void *ctx)
 	fl->pod = (uint32_t)pod;
 	fl->node = (uint32_t)node;
 	fl->client = ev->a;
-	fl->client_ip = addr;
 	fl->src = src < 0 ? FLOW_EXTERNAL : (uint32_t)src;
 	fl->pslot = pslot;
 	fl->ppos = ppos;
@@ -628,6 +632,13 @@ struct sim *sim_create(const struct cluster *c, uint64_t seed, uint32_t replicat
 		cl->svc = (uint32_t)c->clients[i].service;
 		s->client_svc[i] = cl->svc;
 		path_init(&cl->path, c, i);
+		{
+			enum lb_mode lm = c->services[cl->svc].lb.mode;
+
+			cl->needs_addr = cl->path.loc != LOC_EXTERNAL || lm == LB_HASH ||
+					 lm == LB_BGP || c->services[cl->svc].affinity ||
+					 s->psvc[cl->svc].stateful;
+		}
 		engine_schedule(s->eng, cl->mean_gap_s * rng_exp1(&cl->arrivals),
 				EV_ARRIVAL, (uint32_t)i, 0);
 	}

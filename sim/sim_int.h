@@ -26,7 +26,7 @@ enum { F_MEASURED = 1, F_HOP2 = 2, F_SNAT = 4, F_CROSS_ZONE = 8, F_DSR = 16 };
 struct flow {
 	uint32_t next;
 	uint32_t svc, ep, pod, node;
-	uint32_t client, client_ip;
+	uint32_t client;
 	uint32_t src;         /* an in-cluster client's node, or FLOW_EXTERNAL */
 	int32_t pslot, ppos;  /* the stateful proxy chooser and server, or -1 */
 	uint32_t epoch;       /* the pod's life it was sent to (dyn.c) */
@@ -56,6 +56,7 @@ struct client_rt {
 	double mean_gap_s;
 	uint32_t gen;         /* arrival events of an older rate are stale */
 	uint32_t svc;
+	int needs_addr;       /* the LB, proxy or path reads the source address and port */
 	struct path path;
 };
 
