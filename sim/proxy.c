@@ -44,6 +44,8 @@ void proxy_svc_init(struct proxy_svc *ps, const struct cluster *c, int svc, cons
 	ps->neps = n;
 	ps->node_zone = node_zone;
 	ps->all = ks_calloc((size_t)n + 1, sizeof *ps->all);
+	ps->all_pod = ks_calloc((size_t)n + 1, sizeof *ps->all_pod);
+	ps->member_pod = s->eps;
 	ps->term = ks_calloc((size_t)n + 1, sizeof *ps->term);
 	ps->ep_node = ks_calloc((size_t)n + 1, sizeof *ps->ep_node);
 	rkey = ks_calloc((size_t)n + 1, sizeof *rkey);
@@ -56,6 +58,7 @@ void proxy_svc_init(struct proxy_svc *ps, const struct cluster *c, int svc, cons
 		ps->ep_node[i] = node ? node[i] : p->node;
 		rkey[i] = tkey[i] = zkey[i] = -1;
 		if (st == EP_READY) {
+			ps->all_pod[ps->nall] = s->eps[i];
 			ps->all[ps->nall++] = i;
 			rkey[i] = ps->ep_node[i];
 			zkey[i] = node_zone[ps->ep_node[i]];
@@ -176,6 +179,8 @@ void proxy_svc_fini(struct proxy_svc *ps)
 	ps->nodes = NULL;
 	ps->names = NULL;
 	ks_free(ps->all);
+	ks_free(ps->all_pod);
+	ps->all_pod = NULL;
 	ks_free(ps->term);
 	ks_free(ps->ep_node);
 	ks_free(ps->local);

@@ -150,7 +150,7 @@ static void on_arrival(struct engine *eng, const struct event *ev, void *ctx)
 	uint32_t f, addr, ver;
 	struct proxy_svc *ps = sim_view(s, (int)cl->svc, 0, &ver);
 	struct path_step st = { 0 };
-	int node, ep, snat = 0, pod, nr, pod_node, src = -1, pslot = -1, ppos = -1;
+	int node, ep, snat = 0, pod = -1, nr, pod_node, src = -1, pslot = -1, ppos = -1;
 	uint16_t port;
 	struct flow *fl;
 
@@ -205,14 +205,15 @@ static void on_arrival(struct engine *eng, const struct event *ev, void *ctx)
 	else if (ps->stateful)
 		ep = proxy_pick_conn(ps, node, st.rule, addr, port, spec->udp, &pslot, &ppos);
 	else
-		ep = proxy_pick(ps, node, st.rule, &s->proxy_rng[node]);
+		ep = proxy_pick(ps, node, st.rule, &s->proxy_rng[node], &pod);
 	if (ep < 0) {
 		if (measured)
 			sim_drop(ss, node, ep == PROXY_NO_ENDPOINT ? DROP_NO_ENDPOINT
 								  : DROP_NO_LOCAL_ENDPOINT);
 		return;
 	}
-	pod = c->services[cl->svc].eps[ep];
+	if (pod < 0) /* proxy_pick gives it; the other choosers do not */
+		pod = c->services[cl->svc].eps[ep];
 	__builtin_prefetch(&s->servers[pod], 1);
 	__builtin_prefetch(&ss->eps[ep].flows, 1);
 	pod_node = s->pod_node[pod];

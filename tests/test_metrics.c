@@ -167,15 +167,16 @@ static void proxy_should_reject_without_endpoints_and_drop_without_local_ones(vo
 	struct cluster *c = layout(ppn, 2, POLICY_LOCAL);
 	struct proxy_svc ps;
 	struct rng r;
-	int snat = -1, hits[2] = { 0, 0 };
+	int snat = -1, hits[2] = { 0, 0 }, pod = -1;
 
 	rng_init(&r, 42);
 	proxy_svc_init(&ps, c, 0, zones, NULL, NULL);
-	CU_ASSERT_EQUAL(proxy_pick(&ps, 0, PROXY_EXTERNAL, &r), PROXY_NO_LOCAL_ENDPOINT);
+	CU_ASSERT_EQUAL(proxy_pick(&ps, 0, PROXY_EXTERNAL, &r, &pod), PROXY_NO_LOCAL_ENDPOINT);
 	for (int i = 0; i < 1000; i++) {
-		int ep = proxy_pick(&ps, 1, PROXY_EXTERNAL, &r);
+		int ep = proxy_pick(&ps, 1, PROXY_EXTERNAL, &r, &pod);
 
 		CU_ASSERT_FATAL(ep == 0 || ep == 1);
+		CU_ASSERT_EQUAL(pod, c->services[0].eps[ep]); /* from the node's list */
 		hits[ep]++;
 	}
 	snat = proxy_masquerades(&ps, 0, 0);
@@ -183,11 +184,16 @@ static void proxy_should_reject_without_endpoints_and_drop_without_local_ones(vo
 	/* Two local endpoints share node b's flows: 500 +- 5 sd (sd = 15.8). */
 	CU_ASSERT(abs(hits[0] - 500) < 80);
 	ps.nall = 0;
-	CU_ASSERT_EQUAL(proxy_pick(&ps, 1, PROXY_EXTERNAL, &r), PROXY_NO_ENDPOINT);
+	CU_ASSERT_EQUAL(proxy_pick(&ps, 1, PROXY_EXTERNAL, &r, &pod), PROXY_NO_ENDPOINT);
 	proxy_svc_fini(&ps);
 	c->services[0].etp = POLICY_CLUSTER;
 	proxy_svc_init(&ps, c, 0, zones, NULL, NULL);
-	CU_ASSERT(proxy_pick(&ps, 0, PROXY_EXTERNAL, &r) >= 0);
+	for (int i = 0; i < 20; i++) {
+		int ep = proxy_pick(&ps, 0, PROXY_EXTERNAL, &r, &pod);
+
+		CU_ASSERT_FATAL(ep >= 0);
+		CU_ASSERT_EQUAL(pod, c->services[0].eps[ep]); /* from all_pod */
+	}
 	CU_ASSERT_EQUAL(proxy_masquerades(&ps, 0, 0), 1); /* even to a local endpoint */
 	proxy_svc_fini(&ps);
 	cluster_destroy(c);

@@ -48,6 +48,8 @@ struct proxy_svc {
 	enum snat_mode snat_mode;
 	int neps;        /* members: every pod the Service ever selects */
 	int nall, *all;  /* the Ready ones */
+	int *all_pod;    /* pod of all[k], read beside it: one dependent miss less */
+	const int *member_pod; /* borrowed: pod of member i (the Service's eps) */
 	int nterm, *term;/* the serving but terminating ones */
 	int *ep_node;    /* node of member i (-1: not placed) */
 	int *local;      /* Ready members grouped by node ... */
@@ -129,20 +131,22 @@ static inline int proxy_candidates(const struct proxy_svc *ps, int node, enum pr
 	return ps->nall;
 }
 /* Choose the endpoint for a new flow at `node` under `rule`, drawing from
- * that node's stream r. Returns the endpoint index, PROXY_NO_ENDPOINT or
- * PROXY_NO_LOCAL_ENDPOINT. */
+ * that node's stream r. Returns the endpoint index (and its pod in *pod),
+ * PROXY_NO_ENDPOINT or PROXY_NO_LOCAL_ENDPOINT. */
 static inline int proxy_pick(const struct proxy_svc *ps, int node, enum proxy_rule rule,
-			     struct rng *r)
+			     struct rng *r, int *pod)
 {
 	const int *list;
-	int k;
+	int k, i;
 
 	if (ps->nall + ps->nterm == 0)
 		return PROXY_NO_ENDPOINT;
 	k = proxy_candidates(ps, node, rule, &list);
 	if (k == 0)
 		return PROXY_NO_LOCAL_ENDPOINT;
-	return list[k == 1 ? 0 : (int)rng_below(r, (uint32_t)k)];
+	i = k == 1 ? 0 : (int)rng_below(r, (uint32_t)k);
+	*pod = list == ps->all ? ps->all_pod[i] : ps->member_pod[list[i]];
+	return list[i];
 }
 /* The stateful choice: IPVS's scheduler on this node's virtual service, or
  * Cilium's Maglev table over the candidates, hashing the flow's 5-tuple.
