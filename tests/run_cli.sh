@@ -152,7 +152,8 @@ json.dump({"name": "wide", "seed": 1, "duration_s": 2,
                   "externalTrafficPolicy": "Cluster"}
                  for i in range(n)],
     "clients": [{"name": f"c{i}", "service": f"s{i}", "arrival": {"process": "poisson", "rate_per_s": 200}}
-                for i in range(n)]}, open(sys.argv[1], "w"))
+                for i in range(n)],
+    "timeline": [{"at_s": 1, "action": "delete_pod", "pod": "w0-0"}]}, open(sys.argv[1], "w"))
 PY
 expect_rc 0 "run at node-row scale" "$bin" run "$tmp/wide.json" -q -o "$tmp/wide"
 python3 tests/contract.py "$tmp/wide/results.json" && ok || no "node-row scale results contract"
@@ -165,6 +166,9 @@ assert placed > 0 and sum(n["lb_flows"] for n in r["nodes"]) == placed
 rows = list(csv.DictReader(open(sys.argv[1] + "/nodes.csv")))
 assert len(rows) == 2000 and all(x["service"] == "*" for x in rows)
 assert sum(int(x["lb_flows"]) for x in rows) == placed
+# the time series keeps its pod rows but has no per-Service node rows
+kinds = {x["kind"] for x in csv.DictReader(open(sys.argv[1] + "/timeseries.csv"))}
+assert kinds == {"pod"}, kinds
 PY
 # A directory, not a file.
 expect_rc 2 "directory as scenario" "$bin" check "$tmp"
