@@ -33,10 +33,12 @@ void nat_init(struct nat *t, int nnodes, int npods, const uint32_t *ct_max, cons
 	t->qcap = 1024;
 	while (t->qcap < expect_lingering && t->qcap < ((size_t)1 << 32))
 		t->qcap *= 2;
-	t->q = ks_malloc(t->qcap * sizeof *t->q);
-	/* Touch the steady-state queue now, so its page faults fall in set-up
-	 * rather than in the first linger period of the run. */
-	memset(t->q, 0, t->qcap * sizeof *t->q);
+	/* Zeroed now, so the steady-state queue's page faults fall in set-up
+	 * rather than in the first linger period of the run; from 8 MB on it
+	 * sits on huge pages (mem.c): 512 times fewer faults. */
+	t->q = ks_calloc(t->qcap, sizeof *t->q);
+	if (t->qcap * sizeof *t->q < ((size_t)8 << 20))
+		memset(t->q, 0, t->qcap * sizeof *t->q);
 }
 
 void nat_fini(struct nat *t)
