@@ -148,7 +148,7 @@ void nat_prefetch(const struct nat *t, uint32_t node, uint32_t pod, int snat)
 		__builtin_prefetch(&t->tab[slot_of(t, pair_key(node, pod))], 1);
 }
 
-void nat_expire(struct nat *t, double now)
+void nat_expire_due(struct nat *t, double now)
 {
 	/* releases come in queue order: ask for the pair slot a few ahead */
 	enum { AHEAD = 8 };

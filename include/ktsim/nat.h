@@ -60,7 +60,14 @@ void nat_init(struct nat *t, int nnodes, int npods, const uint32_t *ct_max, cons
 	      uint32_t snat_ports, double linger_s, size_t expect_lingering);
 void nat_fini(struct nat *t);
 /* Free what has lingered long enough by time now. */
-void nat_expire(struct nat *t, double now);
+void nat_expire_due(struct nat *t, double now);
+/* nat_expire_due when the oldest lingering entry is due (inline: it runs for
+ * every new connection, and mostly nothing is due). */
+static inline void nat_expire(struct nat *t, double now)
+{
+	if (t->qlen > 0 && t->q[t->qhead].t <= now)
+		nat_expire_due(t, now);
+}
 /* Admit a new connection entering `node`, served by `pod` (forwarded when
  * the pod is on another node), masqueraded when snat. Returns NAT_OK
  * (entries now held) or why it was dropped (nothing held). */
