@@ -5,6 +5,10 @@
 
 CC      ?= gcc
 OPT     ?= -O2
+# Link-time optimisation inlines across modules (the flow path calls into
+# server, nat, pool, dist and engine on every event): +7-10% events/s on
+# bench-reference, results byte-identical. LTO= turns it off.
+LTO     ?= -flto=auto
 WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
            -Wformat=2 -Wundef -Wwrite-strings
 CSTD    := -std=c11 -D_POSIX_C_SOURCE=200809L
@@ -12,7 +16,8 @@ PKGS    := gsl libcjson cunit
 PKG_CFLAGS = $(shell pkg-config --cflags gsl libcjson 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs gsl libcjson 2>/dev/null)
 CFLAGS  ?=
-CFLAGS  += $(OPT) -g $(CSTD) $(WARN) -Iinclude $(PKG_CFLAGS) -DHAVE_INLINE -MMD -MP
+CFLAGS  += $(OPT) $(LTO) -g $(CSTD) $(WARN) -Iinclude $(PKG_CFLAGS) -DHAVE_INLINE -MMD -MP
+LDFLAGS += $(OPT) $(LTO)
 LDLIBS  += $(PKG_LIBS) -lm
 
 BUILD   := build
