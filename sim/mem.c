@@ -63,16 +63,15 @@ void *ks_calloc_lines(size_t n, size_t size)
 	size_t bytes;
 	void *p;
 
-	if (size && n > SIZE_MAX / size - 63)
+	if (size && n > (SIZE_MAX - 63) / size)
 		out_of_memory(SIZE_MAX);
 	bytes = (n * size + 63) / 64 * 64; /* aligned_alloc wants a multiple */
-	if (bytes >= HUGE_MIN && bytes < SIZE_MAX - HUGE_PAGE)
-		p = calloc_huge(bytes);
-	else
-		p = aligned_alloc(64, bytes ? bytes : 64);
+	if (bytes >= HUGE_MIN)
+		return ks_calloc(bytes, 1); /* on 2 MiB boundaries, zeroed */
+	p = aligned_alloc(64, bytes ? bytes : 64);
 	if (p == NULL)
 		out_of_memory(bytes);
-	return memset(p, 0, bytes);
+	return memset(p, 0, bytes ? bytes : 64);
 }
 
 void *ks_realloc(void *p, size_t n, size_t size)

@@ -39,7 +39,7 @@ struct flow {
 /* A completed request's latency accounting (its Service's and its
  * endpoint's), applied EP_LAG completions later (sim.c, ep_done_push) so the
  * lines and histogram buckets are loaded by then: at the scale envelope
- * 1,000 Services' and 150,000 endpoints' counters are read at random, ~300
+ * 1,000 Services' and 150,000 endpoints' counters are read at random, ~250
  * ns a miss on the build machine. Counts that must balance at every event
  * (completed, dropped, in flight) are not deferred. */
 enum { EP_LAG = 16 };

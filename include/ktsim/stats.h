@@ -63,6 +63,15 @@ void histo_init(struct histo *h, int bits);
 void histo_fini(struct histo *h);
 /* Widen h's bucket range to hold bucket i (histo_add's slow path). */
 void histo_grow(struct histo *h, int32_t i);
+/* The bucket of x in (HISTO_MIN, HISTO_MAX): its biased exponent and top
+ * `bits` mantissa bits, counted from HISTO_MIN's bucket up. */
+static inline int32_t histo_index(const struct histo *h, double x)
+{
+	uint64_t u;
+
+	memcpy(&u, &x, sizeof u);
+	return (int32_t)((u >> (52 - h->bits)) - ((uint64_t)(1023 - 40) << h->bits));
+}
 /* Record a value (any double; <= 0 and NaN count as underflow). Inline: it
  * runs twice per request. */
 static inline void histo_add(struct histo *h, double x)
@@ -70,13 +79,9 @@ static inline void histo_add(struct histo *h, double x)
 	h->n++;
 	h->max = x > h->max ? x : h->max;
 	if (x > HISTO_MIN && x < HISTO_MAX) {
-		uint64_t u;
-		int32_t i;
+		int32_t i = histo_index(h, x);
 		uint32_t *c;
 
-		memcpy(&u, &x, sizeof u);
-		/* biased exponent and top mantissa bits, from HISTO_MIN's up */
-		i = (int32_t)((u >> (52 - h->bits)) - ((uint64_t)(1023 - 40) << h->bits));
 		if (i < h->lo || i >= h->hi)
 			histo_grow(h, i);
 		c = &h->c[i - h->lo];
@@ -94,11 +99,8 @@ static inline void histo_add(struct histo *h, double x)
 static inline void histo_prefetch(const struct histo *h, double x)
 {
 	if (x > HISTO_MIN && x < HISTO_MAX) {
-		uint64_t u;
-		int32_t i;
+		int32_t i = histo_index(h, x);
 
-		memcpy(&u, &x, sizeof u);
-		i = (int32_t)((u >> (52 - h->bits)) - ((uint64_t)(1023 - 40) << h->bits));
 		if (i >= h->lo && i < h->hi)
 			__builtin_prefetch(&h->c[i - h->lo], 1);
 	}
