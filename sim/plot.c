@@ -11,6 +11,7 @@
  * them into percent. A script is its values (titles, ranges, arrays), then
  * STYLE, then a fixed body: changing a figure means changing one body in
  * its file. */
+#define _GNU_SOURCE /* posix_spawn_file_actions_addchdir_np (glibc 2.29) */
 #include "ktsim/plot.h"
 
 #include <errno.h>
@@ -18,6 +19,7 @@
 #include <float.h>
 #include <math.h>
 #include <signal.h>
+#include <spawn.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,12 +29,16 @@
 #include <time.h>
 #include <unistd.h>
 
+extern char **environ;
+
 #include "ktsim/json.h"
 #include "ktsim/mem.h"
 #include "ktsim/results.h"
 #include "plot_int.h"
 
 #define GNUPLOT_TIMEOUT_S 120 /* per script */
+#define PLOT_JOBS 8           /* gnuplot runs at once, at most */
+#define PLOT_BATCH 25         /* scripts per gnuplot run, at most */
 #define MAX_TICS 60           /* tic labels on an axis before they are thinned */
 
 /* Every script, before its body: terminals, the Okabe-Ito palette (safe for
@@ -239,59 +245,165 @@ size_t plot_zmax(size_t a, size_t b)
 	return a > b ? a : b;
 }
 
-/* Run gnuplot on dir/name.gp with the images going to temporary names, then
- * rename them into place. */
-static int render(const char *dir, const char *name, struct err *e)
+/* One gnuplot run: the plots it draws (a batch of the list), its process,
+ * when it started. */
+struct job {
+	int first, count;
+	pid_t pid;
+	struct timespec t0;
+};
+
+static double since(const struct timespec *t0)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)(t.tv_sec - t0->tv_sec) + 1e-9 * (double)(t.tv_nsec - t0->tv_nsec);
+}
+
+/* Start one gnuplot on a batch of dir's scripts in turn, each from a clean
+ * session and with its images going to temporary names (gnuplot stops at
+ * the first script that fails). posix_spawn, so a parent holding a large
+ * results.json is not copied; one process for many scripts, since starting
+ * gnuplot costs about as much as drawing one figure. */
+static int spawn(const char *dir, const char (*names)[96], struct job *j, struct err *e)
+{
+	char prog[] = "gnuplot", opt[] = "-e", reset[] = "reset session";
+	char (*script)[128] = ks_calloc((size_t)j->count, sizeof *script);
+	char (*var)[160] = ks_calloc((size_t)j->count, sizeof *var);
+	char **argv = ks_calloc(5 * (size_t)j->count + 2, sizeof *argv);
+	posix_spawn_file_actions_t fa;
+	int rc, a = 0;
+
+	argv[a++] = prog;
+	for (int k = 0; k < j->count; k++) {
+		snprintf(script[k], sizeof script[k], "%s.gp", names[j->first + k]);
+		snprintf(var[k], sizeof var[k], "out='.tmp-%ld-%s'", (long)getpid(),
+			 names[j->first + k]);
+		argv[a++] = opt;
+		argv[a++] = reset;
+		argv[a++] = opt;
+		argv[a++] = var[k];
+		argv[a++] = script[k];
+	}
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDWR, 0);
+	posix_spawn_file_actions_adddup2(&fa, 0, 1);
+	posix_spawn_file_actions_addchdir_np(&fa, dir);
+	fflush(NULL);
+	rc = posix_spawnp(&j->pid, "gnuplot", &fa, NULL, argv, environ);
+	posix_spawn_file_actions_destroy(&fa);
+	ks_free(argv);
+	ks_free(var);
+	ks_free(script);
+	if (rc != 0)
+		return err_set(e, ERR_RUN, dir, 0, 0, NULL, "cannot start gnuplot: %s", strerror(rc));
+	clock_gettime(CLOCK_MONOTONIC, &j->t0);
+	return 0;
+}
+
+/* Move a batch's images into place once its gnuplot has ended (st: its
+ * wait status, -1 when it was stopped for taking too long). The first plot
+ * without both images is where it stopped: that plot's error is returned,
+ * with its index in *bad. */
+static int finish(const char *dir, const char (*names)[96], const struct job *j, int st, int *bad,
+		  struct err *e)
 {
 	static const char *const ext[] = { "png", "svg" };
-	char script[128], tmp[128], var[160], a[4500], b[4500];
-	struct timespec nap = { 0, 2000000 };
-	double waited = 0;
-	int st = 0, ok;
-	pid_t pid;
+	char a[4500], b[4500];
 
-	snprintf(script, sizeof script, "%s.gp", name);
-	snprintf(tmp, sizeof tmp, ".tmp-%ld-%s", (long)getpid(), name);
-	snprintf(var, sizeof var, "out='%s'", tmp);
-	fflush(NULL);
-	if ((pid = fork()) < 0)
-		return err_set(e, ERR_RUN, dir, 0, 0, NULL, "cannot start gnuplot: %s", strerror(errno));
-	if (pid == 0) {
-		int fd = open("/dev/null", O_RDWR);
+	for (int k = 0; k < j->count; k++) {
+		const char *name = names[j->first + k];
+		int ok = 1;
 
-		if (fd < 0 || chdir(dir) < 0 || dup2(fd, 0) < 0 || dup2(fd, 1) < 0)
-			_exit(126);
-		execlp("gnuplot", "gnuplot", "-e", var, script, (char *)NULL);
-		_exit(127);
-	}
-	for (pid_t w; (w = waitpid(pid, &st, WNOHANG)) != pid && (w >= 0 || errno == EINTR);) {
-		if (waited > GNUPLOT_TIMEOUT_S) {
-			kill(pid, SIGKILL);
-			waitpid(pid, &st, 0);
-			st = -1;
-			break;
+		for (int i = 0; i < 2; i++) {
+			snprintf(a, sizeof a, "%s/.tmp-%ld-%s.%s", dir, (long)getpid(), name, ext[i]);
+			snprintf(b, sizeof b, "%s/%s.%s", dir, name, ext[i]);
+			ok = ok && rename(a, b) == 0;
+			unlink(a);
 		}
-		nanosleep(&nap, NULL);
-		waited += 0.002;
+		if (ok)
+			continue;
+		*bad = j->first + k;
+		snprintf(a, sizeof a, "%s/%s.gp", dir, name);
+		for (k++; k < j->count; k++) /* not reached: nothing to keep */
+			for (int i = 0; i < 2; i++) {
+				snprintf(b, sizeof b, "%s/.tmp-%ld-%s.%s", dir, (long)getpid(),
+					 names[j->first + k], ext[i]);
+				unlink(b);
+			}
+		if (st == -1)
+			return err_set(e, ERR_RUN, a, 0, 0, NULL,
+				       "gnuplot took more than %d s; stopped it", GNUPLOT_TIMEOUT_S);
+		if (st == 0)
+			return err_set(e, ERR_RUN, a, 0, 0, NULL, "gnuplot wrote no image");
+		return err_set(e, ERR_RUN, a, 0, 0, NULL, "gnuplot failed (%s %d)",
+			       WIFEXITED(st) ? "exit status" : "signal",
+			       WIFEXITED(st) ? WEXITSTATUS(st) : WTERMSIG(st));
 	}
-	ok = st == 0;
-	for (int i = 0; i < 2; i++) {
-		snprintf(a, sizeof a, "%s/%s.%s", dir, tmp, ext[i]);
-		snprintf(b, sizeof b, "%s/%s.%s", dir, name, ext[i]);
-		ok = ok && rename(a, b) == 0;
-		unlink(a);
+	return 0;
+}
+
+/* Draw names[0..n) in batches of up to PLOT_BATCH scripts, up to one
+ * gnuplot per online CPU (PLOT_JOBS at most) at a time: a run with a
+ * thousand Services has two thousand figures. After a failure nothing new
+ * starts; the error reported is that of the first failed figure in list
+ * order, so it does not depend on which run finished first. */
+static void render_all(const char *dir, const char (*names)[96], int n, struct err *e)
+{
+	struct job run[PLOT_JOBS];
+	struct err first;
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	int jobs = cpus < 1 ? 1 : cpus > PLOT_JOBS ? PLOT_JOBS : (int)cpus;
+	int nrun = 0, next = 0, failed = n; /* the lowest failed index */
+	/* batches small enough that every CPU gets several */
+	int batch = n / (4 * jobs) < 1 ? 1 : n / (4 * jobs) > PLOT_BATCH ? PLOT_BATCH : n / (4 * jobs);
+	struct timespec nap = { 0, 2000000 };
+
+	err_init(&first);
+	while (nrun > 0 || (next < n && failed == n)) {
+		int reaped = 0;
+
+		while (nrun < jobs && next < n && failed == n) {
+			struct job *j = &run[nrun];
+
+			j->first = next;
+			j->count = n - next < batch ? n - next : batch;
+			if (spawn(dir, names, j, &first) < 0) {
+				failed = next;
+				break;
+			}
+			next += j->count;
+			nrun++;
+		}
+		for (int k = 0; k < nrun; k++) {
+			struct err fe;
+			int st = 0, bad = n;
+			pid_t w = waitpid(run[k].pid, &st, WNOHANG);
+
+			if (w < 0 && errno == EINTR)
+				continue;
+			if (w == 0) {
+				if (since(&run[k].t0) <= (double)GNUPLOT_TIMEOUT_S * run[k].count)
+					continue;
+				kill(run[k].pid, SIGKILL);
+				waitpid(run[k].pid, NULL, 0);
+				st = -1;
+			}
+			/* (w < 0, not ours to wait for: the images tell) */
+			err_init(&fe);
+			if (finish(dir, names, &run[k], st, &bad, &fe) < 0 && bad < failed) {
+				failed = bad;
+				first = fe;
+			}
+			run[k--] = run[--nrun];
+			reaped = 1;
+		}
+		if (!reaped && nrun > 0)
+			nanosleep(&nap, NULL);
 	}
-	snprintf(a, sizeof a, "%s/%s", dir, script);
-	if (ok)
-		return 0;
-	if (st == -1)
-		return err_set(e, ERR_RUN, a, 0, 0, NULL, "gnuplot took more than %d s; stopped it",
-			       GNUPLOT_TIMEOUT_S);
-	if (st == 0)
-		return err_set(e, ERR_RUN, a, 0, 0, NULL, "gnuplot wrote no image");
-	return err_set(e, ERR_RUN, a, 0, 0, NULL, "gnuplot failed (%s %d)",
-		       WIFEXITED(st) ? "exit status" : "signal",
-		       WIFEXITED(st) ? WEXITSTATUS(st) : WTERMSIG(st));
+	if (failed < n)
+		*e = first;
 }
 
 int plot_gnuplot_available(void)
@@ -336,8 +448,7 @@ static int plots(const char *dir, const char *file,
 		fprintf(stderr, "ktsim: gnuplot not found: install gnuplot-nox; data and scripts "
 			"are in %s\n", x.dir);
 	else
-		for (int i = 0; i < x.n && !err_is_set(e); i++)
-			render(x.dir, x.names[i], e);
+		render_all(x.dir, (const char (*)[96])x.names, x.n, e);
 	ks_free(x.names);
 	jdoc_destroy(x.d);
 	return err_is_set(e) ? -1 : x.n;

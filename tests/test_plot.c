@@ -359,6 +359,28 @@ static void plot_should_name_a_missing_or_bad_directory(void)
 	rm_tree(dir);
 }
 
+/* Rewrite dir/results.json with k copies of its one Service (web-0 ..). */
+static void many_services(const char *dir, int k)
+{
+	cJSON *root = results(dir), *svcs = cJSON_GetObjectItemCaseSensitive(root, "services");
+	cJSON *web = cJSON_DetachItemFromArray(svcs, 0);
+	char *text;
+
+	for (int i = 0; i < k; i++) {
+		cJSON *c = cJSON_Duplicate(web, 1);
+		char name[16];
+
+		snprintf(name, sizeof name, "web-%d", i);
+		cJSON_ReplaceItemInObjectCaseSensitive(c, "name", cJSON_CreateString(name));
+		cJSON_AddItemToArray(svcs, c);
+	}
+	cJSON_Delete(web);
+	text = cJSON_Print(root);
+	write_file(dir, "results.json", text);
+	cJSON_free(text);
+	cJSON_Delete(root);
+}
+
 static void plot_should_render_png_and_svg_with_gnuplot(void)
 {
 	const char *names[] = { "share-web", "lb-web", "latency-web", "paths" };
@@ -389,6 +411,122 @@ static void plot_should_render_png_and_svg_with_gnuplot(void)
 	while ((de = readdir(d)) != NULL)
 		CU_ASSERT(strncmp(de->d_name, ".tmp-", 5) != 0);
 	closedir(d);
+	/* Ten Services, 31 figures: several scripts per gnuplot (each from a
+	 * clean session) on a machine with up to 7 CPUs; every one drawn. */
+	rm_tree(pdir);
+	many_services(dir, 10);
+	err_init(&e);
+	ks_free(quietly(dir, plot_run_dir, &e, &rc));
+	CU_ASSERT_EQUAL(rc, 31);
+	for (int k = 0; k < 10; k++)
+		for (size_t i = 0; i < 3; i++) {
+			snprintf(f, sizeof f, "%s-%d.png", names[i], k);
+			CU_ASSERT(exists(pdir, f, 10000));
+			snprintf(f, sizeof f, "%s-%d.svg", names[i], k);
+			CU_ASSERT(exists(pdir, f, 10000));
+		}
+	rm_tree(dir);
+}
+
+/* A stand-in gnuplot: one line in $KTSIM_TEST_LOG per process; for each
+ * script in turn, empty images named by the `out` set before it, or exit 3
+ * on a script named in $KTSIM_TEST_FAIL (as gnuplot stops at a failing
+ * script). */
+static const char FAKE_GNUPLOT[] =
+	"#!/bin/sh\n"
+	"echo run >> \"$KTSIM_TEST_LOG\"\n"
+	"out=\n"
+	"while [ $# -gt 0 ]; do\n"
+	"  case \"$1\" in\n"
+	"  -e) case \"$2\" in out=*) out=${2#out=\\'}; out=${out%\\'};; esac; shift 2;;\n"
+	"  *) case \" $KTSIM_TEST_FAIL \" in *\" $1 \"*) exit 3;; esac\n"
+	"     : > \"$out.png\"; : > \"$out.svg\"; shift;;\n"
+	"  esac\n"
+	"done\n";
+
+static int lines_in(const char *dir, const char *name)
+{
+	char *t = slurp(dir, name);
+	int n = 0;
+
+	for (const char *c = t; c && *c; c++)
+		n += *c == '\n';
+	ks_free(t);
+	return n;
+}
+
+/* Count dir's entries named with prefix. */
+static int entries(const char *dir, const char *prefix)
+{
+	struct dirent *de;
+	DIR *d = opendir(dir);
+	int n = 0;
+
+	if (d == NULL)
+		return -1;
+	while ((de = readdir(d)) != NULL)
+		n += strncmp(de->d_name, prefix, strlen(prefix)) == 0;
+	closedir(d);
+	return n;
+}
+
+/* Thirty Services (91 figures): gnuplot runs in batches, fewer processes
+ * than figures, every image in place; a failing script is named, the first
+ * in list order when two fail, every figure before it is drawn, and no
+ * temporary image is left. */
+static void plot_should_render_many_figures_in_batches_and_name_the_first_failure(void)
+{
+	char dir[64], pdir[96], bin[96], log[128], f[64], buf[1024];
+	char *old = getenv("PATH"), *saved = ks_strdup(old ? old : "");
+	struct err e;
+	FILE *fp;
+	int rc;
+
+	run_into(dir, NULL);
+	snprintf(pdir, sizeof pdir, "%s/plots", dir);
+	snprintf(bin, sizeof bin, "%s/bin", dir);
+	snprintf(log, sizeof log, "%s/runs.log", dir);
+	many_services(dir, 30);
+	CU_ASSERT_FATAL(mkdir(bin, 0777) == 0);
+	snprintf(f, sizeof f, "%s/gnuplot", bin);
+	CU_ASSERT_FATAL((fp = fopen(f, "w")) != NULL);
+	fputs(FAKE_GNUPLOT, fp);
+	fclose(fp);
+	CU_ASSERT_FATAL(chmod(f, 0755) == 0);
+	snprintf(buf, sizeof buf, "%s:%s", bin, saved);
+	setenv("PATH", buf, 1);
+	setenv("KTSIM_TEST_LOG", log, 1);
+
+	setenv("KTSIM_TEST_FAIL", "", 1);
+	err_init(&e);
+	ks_free(quietly(dir, plot_run_dir, &e, &rc));
+	CU_ASSERT_EQUAL(rc, 91);
+	CU_ASSERT_FALSE(err_is_set(&e));
+	CU_ASSERT_EQUAL(entries(pdir, "share-web-"), 30 * 4);
+	CU_ASSERT_EQUAL(entries(pdir, "latency-web-29."), 4);
+	CU_ASSERT(lines_in(dir, "runs.log") >= 1);
+	CU_ASSERT(lines_in(dir, "runs.log") <= 91 / 2);
+	CU_ASSERT_EQUAL(entries(pdir, ".tmp-"), 0);
+
+	rm_tree(pdir);
+	setenv("KTSIM_TEST_FAIL", "share-web-20.gp latency-web-7.gp", 1);
+	err_init(&e);
+	ks_free(quietly(dir, plot_run_dir, &e, &rc));
+	CU_ASSERT_EQUAL(rc, -1);
+	err_format(&e, buf, sizeof buf);
+	CU_ASSERT_PTR_NOT_NULL(strstr(buf, "plots/latency-web-7.gp"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(buf, "gnuplot failed (exit status 3)"));
+	CU_ASSERT_EQUAL(entries(pdir, ".tmp-"), 0);
+	for (int k = 0; k < 7; k++) {
+		snprintf(f, sizeof f, "latency-web-%d.png", k);
+		CU_ASSERT(exists(pdir, f, 0));
+	}
+	CU_ASSERT(exists(pdir, "lb-web-7.svg", 0)); /* just before the failure */
+	CU_ASSERT_FALSE(exists(pdir, "latency-web-7.png", 0));
+	setenv("PATH", saved, 1);
+	unsetenv("KTSIM_TEST_FAIL");
+	unsetenv("KTSIM_TEST_LOG");
+	ks_free(saved);
 	rm_tree(dir);
 }
 
@@ -652,6 +790,8 @@ CU_ErrorCode suite_plot(void)
 		{ "plot_should_write_scripts_without_gnuplot", plot_should_write_scripts_without_gnuplot },
 		{ "plot_should_name_a_missing_or_bad_directory", plot_should_name_a_missing_or_bad_directory },
 		{ "plot_should_render_png_and_svg_with_gnuplot", plot_should_render_png_and_svg_with_gnuplot },
+		{ "plot_should_render_many_figures_in_batches_and_name_the_first_failure",
+		  plot_should_render_many_figures_in_batches_and_name_the_first_failure },
 		{ "plot_should_draw_a_comparison_with_missing_pods", plot_should_draw_a_comparison_with_missing_pods },
 		{ "plot_should_draw_a_sweep_with_bands", plot_should_draw_a_sweep_with_bands },
 		{ "plot_should_draw_the_time_series_of_a_timeline", plot_should_draw_the_time_series_of_a_timeline },
