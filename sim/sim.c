@@ -336,7 +336,8 @@ static void ep_done_apply(const struct ep_done *d)
 	histo_add(&es->latency_ms, d->ms);
 }
 
-/* Queue a completed request's latency update; the one queued EP_LAG ago is
+/* Queue a completed request's latency update (or apply it at once when the
+ * model fits in cache, s->prefetch off); the one queued EP_LAG ago is
  * applied now, and the one half-way asks for its histogram buckets (its
  * endpoint's lines were asked for when it was queued). Updates keep their
  * order, so every figure is the same as applying them at once. */
@@ -345,6 +346,10 @@ static void ep_done_push(struct sim *s, struct svc_stats *ss, struct ep_stats *e
 {
 	struct ep_done *slot = &s->lag[(s->lag_head + s->lag_n) % EP_LAG];
 
+	if (!s->prefetch) { /* everything is in cache: no reason to wait */
+		ep_done_apply(&(struct ep_done){ ss, es, ms, bytes, last });
+		return;
+	}
 	if (s->lag_n == EP_LAG) {
 		ep_done_apply(slot); /* the oldest: lag_head's slot */
 		s->lag_head = (s->lag_head + 1) % EP_LAG;
@@ -558,7 +563,8 @@ struct sim *sim_create(const struct cluster *c, uint64_t seed, uint32_t replicat
 	engine_on(s->eng, EV_DONE, on_done, s);
 	engine_on(s->eng, EV_THINK, on_think, s);
 	engine_on(s->eng, EV_WARMUP, on_warmup, s);
-	if (c->npods >= SIM_PEEK_PODS)
+	s->prefetch = c->npods >= SIM_PEEK_PODS;
+	if (s->prefetch)
 		engine_on_peek(s->eng, peek_next, s);
 	/* Flow records are capped only by 32-bit indexes; in-flight flows are
 	 * bounded by workers + queue limits anyway. */

@@ -77,6 +77,7 @@ struct sim {
 	double warmup_s;
 	struct metrics m;
 	struct dyn *dyn;
+	int prefetch;               /* the model outgrows the caches: peek, defer */
 	struct ep_done lag[EP_LAG];  /* ring of deferred endpoint updates */
 	unsigned lag_head, lag_n;
 };
