@@ -16,7 +16,8 @@
  * interval (healthCheckNodePort under Local: 200 iff the node's proxy has a
  * Ready local endpoint, service_health.go; kube-proxy's healthz under
  * Cluster) and flips a node after healthyThreshold / unhealthyThreshold
- * consecutive results; a down node's probe times out.
+ * consecutive results; a down node's probe fails only when its timeout
+ * runs out.
  * Flows a dying pod still holds are lost (pod_terminated, node_down):
  * queued ones at once, ones in service when their completion fires, found
  * by the pod's epoch. */
@@ -166,18 +167,13 @@ static int probe_passes(struct sim *s, int svc, int n)
 	return proxy_local_count(sim_view(s, svc, n, &v), n) > 0;
 }
 
-static void on_probe(struct engine *eng, const struct event *ev, void *ctx)
+/* One probe's result for node n of Service svc: a node flips after
+ * healthyThreshold / unhealthyThreshold results in a row against its state. */
+static void probe_result(struct sim *s, int svc, int n, int pass)
 {
-	struct sim *s = ctx;
-	struct dyn *d = s->dyn;
-	int svc = (int)ev->a, n = (int)ev->b;
 	const struct health_check *hc = &s->c->services[svc].lb.hc;
-	struct hc_state *h = &d->hc[vi(d, svc, n)];
-	int pass = probe_passes(s, svc, n);
+	struct hc_state *h = &s->dyn->hc[vi(s->dyn, svc, n)];
 
-	/* A down node's probe fails by timing out, a 503 at once; ktsim
-	 * counts either at the probe's time (the verdict on a down node comes
-	 * up to timeout_s later in reality). */
 	if (pass == h->healthy) {
 		h->streak = 0;
 	} else if (++h->streak >= (pass ? hc->healthy_threshold : hc->unhealthy_threshold)) {
@@ -185,7 +181,31 @@ static void on_probe(struct engine *eng, const struct event *ev, void *ctx)
 		h->streak = 0;
 		lb_rebuild(s, svc);
 	}
+}
+
+/* A probe goes out: a running node answers at once (200, or 503 under Local
+ * without a Ready local endpoint); a down node does not answer, and the
+ * probe fails when timeout_s runs out (EV_PROBE_FAIL) - so a failed node is
+ * noticed timeout_s later than a 503 would be (AWS and GCP: a check
+ * "fails" when no response arrives within the timeout, which must not
+ * exceed the interval). */
+static void on_probe(struct engine *eng, const struct event *ev, void *ctx)
+{
+	struct sim *s = ctx;
+	int svc = (int)ev->a, n = (int)ev->b;
+	const struct health_check *hc = &s->c->services[svc].lb.hc;
+
+	if (s->dyn->node_up[n])
+		probe_result(s, svc, n, probe_passes(s, svc, n));
+	else
+		engine_schedule(eng, ev->time + hc->timeout_s, EV_PROBE_FAIL, ev->a, ev->b);
 	engine_schedule(eng, ev->time + hc->interval_s, EV_PROBE, ev->a, ev->b);
+}
+
+static void on_probe_fail(struct engine *eng, const struct event *ev, void *ctx)
+{
+	(void)eng;
+	probe_result(ctx, (int)ev->a, (int)ev->b, 0);
 }
 
 /* --- pods --------------------------------------------------------------- */
@@ -613,6 +633,7 @@ void dyn_create(struct sim *s, uint64_t seed, uint32_t replication)
 	engine_on(s->eng, EV_TIMELINE, on_timeline, s);
 	engine_on(s->eng, EV_SYNC, on_sync, s);
 	engine_on(s->eng, EV_PROBE, on_probe, s);
+	engine_on(s->eng, EV_PROBE_FAIL, on_probe_fail, s);
 	engine_on(s->eng, EV_READY, on_ready, s);
 	engine_on(s->eng, EV_GONE, on_gone, s);
 	engine_on(s->eng, EV_SAMPLE, on_sample, s);

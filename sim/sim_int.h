@@ -16,7 +16,7 @@
 #include "ktsim/sim.h"
 
 enum { EV_ARRIVAL, EV_DONE, EV_THINK, EV_WARMUP, EV_TIMELINE, EV_SYNC, EV_PROBE, EV_READY,
-       EV_GONE, EV_SAMPLE, EV_LB };
+       EV_GONE, EV_SAMPLE, EV_LB, EV_PROBE_FAIL };
 
 enum { F_MEASURED = 1, F_HOP2 = 2, F_SNAT = 4, F_CROSS_ZONE = 8, F_DSR = 16 };
 

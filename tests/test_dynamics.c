@@ -131,7 +131,8 @@ static void dynamics_should_drop_on_a_failed_node_until_detected(void)
 	const char *sets[] = { "timeline=[{\"at_s\": 30, \"action\": \"node_down\", \"node\": \"node-b\"}]",
 			       "pod_eviction_timeout_s=20" };
 	struct run r;
-	double rate = 300, lo = rate * 1 * 5, hi = rate * 2 * 5;
+	/* detected (U - 1) I + T to U I + T after the failure (I 5 s, U 2, T 2 s) */
+	double rate = 300, lo = rate * (1 * 5 + 2), hi = rate * (2 * 5 + 2);
 
 	run(&r, "../scenarios/local-pod-loss.json", sets, 2);
 	printf("node_down %llu in [%.0f, %.0f] ", (unsigned long long)r.ss->drops[DROP_NODE_DOWN], lo, hi);
@@ -139,6 +140,38 @@ static void dynamics_should_drop_on_a_failed_node_until_detected(void)
 	CU_ASSERT((double)r.ss->drops[DROP_NODE_DOWN] <= hi + 5 * sqrt(hi) + 16);
 	CU_ASSERT(r.ss->eps[3].ever); /* replaced after 20 s */
 	done(&r);
+}
+
+/* A failed node does not answer its probes: each fails only when its
+ * timeout T runs out, so the LB drops the node (U - 1) I + T after the first
+ * probe past the failure, which comes uniformly within I: on average
+ * rate x (I / 2 + (U - 1) I + T) flows are lost (3750 with T = I = 5 s,
+ * U = 2; counting the verdict at the probe's time would give 2250). Eight
+ * replications: per run the uniform phase gives sd rate x I / sqrt(12) and
+ * the count its Poisson sd; the mean is accepted within 5 sd. */
+static void dynamics_should_notice_a_failed_node_only_when_probes_time_out(void)
+{
+	const char *sets[] = { "timeline=[{\"at_s\": 30, \"action\": \"node_down\", \"node\": \"node-b\"}]",
+			       "services[0].loadBalancer.healthCheck.timeout_s=5" };
+	const int reps = 8;
+	double rate = 300, interval = 5, timeout = 5, u = 2;
+	double expect = rate * (interval / 2 + (u - 1) * interval + timeout);
+	double sd = sqrt(pow(rate * interval, 2) / 12 + expect) / sqrt(reps), sum = 0;
+	struct cluster *c;
+	struct err e;
+
+	err_init(&e);
+	CU_ASSERT_FATAL(scenario_load(&c, "../scenarios/local-pod-loss.json", sets, 2, &e) == 0);
+	for (int k = 0; k < reps; k++) {
+		struct sim *s = sim_create(c, c->seed, (uint32_t)k);
+
+		sim_run(s, NULL, NULL);
+		sum += (double)sim_metrics(s)->svc[0].drops[DROP_NODE_DOWN];
+		sim_destroy(s);
+	}
+	printf("node_down mean %.0f, expected %.0f +- %.0f ", sum / reps, expect, 5 * sd);
+	CU_ASSERT_DOUBLE_EQUAL(sum / reps, expect, 5 * sd);
+	cluster_destroy(c);
 }
 
 /* set_rate changes the Poisson rate from its time on. */
@@ -223,6 +256,8 @@ CU_ErrorCode suite_dynamics(void)
 		{ "dynamics_should_drain_gracefully_with_terminating_endpoints", dynamics_should_drain_gracefully_with_terminating_endpoints },
 		{ "dynamics_should_roll_out_without_loss_only_when_tuned", dynamics_should_roll_out_without_loss_only_when_tuned },
 		{ "dynamics_should_drop_on_a_failed_node_until_detected", dynamics_should_drop_on_a_failed_node_until_detected },
+		{ "dynamics_should_notice_a_failed_node_only_when_probes_time_out",
+		  dynamics_should_notice_a_failed_node_only_when_probes_time_out },
 		{ "dynamics_should_change_the_rate", dynamics_should_change_the_rate },
 		{ "dynamics_should_fail_over_the_l2_leader", dynamics_should_fail_over_the_l2_leader },
 		{ "dynamics_should_keep_old_connections_on_old_pods_after_a_scale_up",
