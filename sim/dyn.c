@@ -315,6 +315,12 @@ static void on_gone(struct engine *eng, const struct event *ev, void *ctx)
 	s->pod_node[p] = -1;
 	set_state(s, p, PS_GONE, ev->time);
 	reconcile(s, s->c->pods[p].workload, ev->time);
+	/* Its requests are free: every workload's Pending pods may fit now
+	 * (the scheduler requeues unschedulable pods on an assigned pod's
+	 * delete event, pkg/scheduler/internal/queue). */
+	for (int q = 0; q < s->c->npods; q++)
+		if (s->dyn->pod_state[q] == PS_PENDING)
+			schedule_pod(s, q, s->c->pods[q].workload, ev->time);
 }
 
 /* The Deployment controller: keep `wanted` pods alive; during a rollout,

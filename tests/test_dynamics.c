@@ -174,6 +174,35 @@ static void dynamics_should_notice_a_failed_node_only_when_probes_time_out(void)
 	cluster_destroy(c);
 }
 
+/* A pod that did not fit is scheduled when another workload's pod goes
+ * away and frees its requests: b waits Pending behind a's two pods on a
+ * 1000m node, a scales to one at 10 s (grace 0), b starts and serves. */
+static void dynamics_should_schedule_a_pending_pod_when_another_workload_frees_room(void)
+{
+	static const char text[] =
+		"{\"duration_s\": 40, \"nodes\": [{\"name\": \"n\", \"cpu_m\": 1000}],"
+		" \"workloads\": ["
+		"  {\"name\": \"a\", \"replicas\": 2, \"labels\": {\"app\": \"a\"}, \"requests\": {\"cpu_m\": 400},"
+		"   \"terminationGracePeriod_s\": 0},"
+		"  {\"name\": \"b\", \"replicas\": 1, \"labels\": {\"app\": \"b\"}, \"requests\": {\"cpu_m\": 400}}],"
+		" \"services\": [{\"name\": \"b\", \"type\": \"LoadBalancer\", \"selector\": {\"app\": \"b\"}}],"
+		" \"clients\": [{\"name\": \"c\", \"service\": \"b\", \"arrival\": {\"process\": \"poisson\", \"rate_per_s\": 100}}],"
+		" \"timeline\": [{\"at_s\": 10, \"action\": \"scale\", \"workload\": \"a\", \"replicas\": 1}]}";
+	char path[32];
+	struct run r;
+
+	tests_temp_file(path, text, sizeof text - 1);
+	run(&r, path, NULL, 0);
+	unlink(path);
+	/* Ready at 15 s (readiness 5 s), in the proxies at 16 s: ~24 s of 40 */
+	printf("b served %llu of %llu ", (unsigned long long)r.ss->completed,
+	       (unsigned long long)r.ss->offered);
+	CU_ASSERT(r.ss->eps[0].ever);
+	CU_ASSERT_DOUBLE_EQUAL((double)r.ss->completed, 100.0 * 24, 5 * sqrt(2400) + 100);
+	CU_ASSERT_DOUBLE_EQUAL((double)r.ss->drops[DROP_NO_ENDPOINT], 100.0 * 16, 5 * sqrt(1600) + 100);
+	done(&r);
+}
+
 /* set_rate changes the Poisson rate from its time on. */
 static void dynamics_should_change_the_rate(void)
 {
@@ -258,6 +287,8 @@ CU_ErrorCode suite_dynamics(void)
 		{ "dynamics_should_drop_on_a_failed_node_until_detected", dynamics_should_drop_on_a_failed_node_until_detected },
 		{ "dynamics_should_notice_a_failed_node_only_when_probes_time_out",
 		  dynamics_should_notice_a_failed_node_only_when_probes_time_out },
+		{ "dynamics_should_schedule_a_pending_pod_when_another_workload_frees_room",
+		  dynamics_should_schedule_a_pending_pod_when_another_workload_frees_room },
 		{ "dynamics_should_change_the_rate", dynamics_should_change_the_rate },
 		{ "dynamics_should_fail_over_the_l2_leader", dynamics_should_fail_over_the_l2_leader },
 		{ "dynamics_should_keep_old_connections_on_old_pods_after_a_scale_up",
