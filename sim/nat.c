@@ -30,15 +30,7 @@ void nat_init(struct nat *t, int nnodes, int npods, const uint32_t *ct_max, cons
 	t->linger_s = linger_s;
 	t->cap = 1024;
 	t->tab = ks_calloc(t->cap, sizeof *t->tab);
-	t->qcap = 1024;
-	while (t->qcap < expect_lingering && t->qcap < ((size_t)1 << 32))
-		t->qcap *= 2;
-	/* Zeroed now, so the steady-state queue's page faults fall in set-up
-	 * rather than in the first linger period of the run; from 8 MB on it
-	 * sits on huge pages (mem.c): 512 times fewer faults. */
-	t->q = ks_calloc(t->qcap, sizeof *t->q);
-	if (t->qcap * sizeof *t->q < ((size_t)8 << 20))
-		memset(t->q, 0, t->qcap * sizeof *t->q);
+	ring_init(&t->q, sizeof(struct nat_release), expect_lingering);
 }
 
 void nat_fini(struct nat *t)
@@ -49,7 +41,7 @@ void nat_fini(struct nat *t)
 	ks_free(t->snat_peak);
 	ks_free(t->tab);
 	ks_free(t->dense);
-	ks_free(t->q);
+	ring_fini(&t->q);
 	memset(t, 0, sizeof *t);
 }
 
@@ -153,17 +145,18 @@ void nat_expire_due(struct nat *t, double now)
 	/* releases come in queue order: ask for the pair slot a few ahead */
 	enum { AHEAD = 8 };
 
-	while (t->qlen > 0 && t->q[t->qhead].t <= now) {
-		const struct nat_release *r = &t->q[t->qhead];
+	while (t->q.len > 0) {
+		const struct nat_release *r = ring_at(&t->q, 0);
 
-		if (t->qlen > AHEAD) {
-			const struct nat_release *a = &t->q[(t->qhead + AHEAD) & (t->qcap - 1)];
+		if (r->t > now)
+			break;
+		if (t->q.len > AHEAD) {
+			const struct nat_release *a = ring_at(&t->q, AHEAD);
 
 			nat_prefetch(t, a->node_snat >> 1, a->pod, a->node_snat & 1);
 		}
 		release(t, r->node_snat >> 1, r->pod, r->node_snat & 1);
-		t->qhead = (t->qhead + 1) & (t->qcap - 1);
-		t->qlen--;
+		ring_pop(&t->q);
 	}
 }
 
@@ -217,19 +210,6 @@ void nat_close(struct nat *t, double now, uint32_t node, uint32_t pod, int snat)
 		release(t, node, pod, snat);
 		return;
 	}
-	if (t->qlen == t->qcap) {
-		/* Unwrap into a twice larger ring. */
-		struct nat_release *q = ks_malloc(2 * t->qcap * sizeof *q);
-		size_t first = t->qcap - t->qhead;
-
-		memcpy(q, t->q + t->qhead, first * sizeof *q);
-		memcpy(q + first, t->q, t->qhead * sizeof *q);
-		ks_free(t->q);
-		t->q = q;
-		t->qhead = 0;
-		t->qcap *= 2;
-	}
-	t->q[(t->qhead + t->qlen) & (t->qcap - 1)] =
+	*(struct nat_release *)ring_push(&t->q) =
 		(struct nat_release){ now + t->linger_s, node << 1 | (snat != 0), pod };
-	t->qlen++;
 }

@@ -75,6 +75,14 @@ void proxy_svc_init(struct proxy_svc *ps, const struct cluster *c, int svc, cons
 	ks_free(zkey);
 	ps->stateful = c->proxy.mode == PROXY_IPVS || (c->proxy.mode == PROXY_EBPF && c->proxy.maglev);
 	ps->ipvs_kind = c->proxy.ipvs_scheduler;
+	/* IPVS keeps a closed TCP connection in its table, as inactive, through
+	 * FIN_WAIT / TIME_WAIT (2 min each by default, ip_vs_proto_tcp.c
+	 * tcp_timeouts; kube-proxy's --ipvs-tcpfin-timeout 0 keeps them), and
+	 * lc/wlc add inactconns to the overhead they compare
+	 * (ip_vs_dest_conn_overhead). ktsim holds them for time_wait_s, the
+	 * conntrack TIME_WAIT (also 120 s by default). */
+	if (ps->mode == PROXY_IPVS && (ps->ipvs_kind == IPVS_LC || ps->ipvs_kind == IPVS_WLC))
+		ps->inactive_s = c->proxy.time_wait_s;
 	ps->maglev_m = c->proxy.maglev_m;
 	ps->nnodes = c->nnodes;
 	if (ps->stateful) {
@@ -110,6 +118,7 @@ static struct proxy_chooser *chooser(struct proxy_svc *ps, int node, const int *
 		for (int i = 0; i < k; i++)
 			names[i] = ps->names[list[i]];
 		ipvs_init(&ch->ipvs, (enum ipvs_kind)ps->ipvs_kind, k, NULL, names, 0);
+		ring_init(&ch->closed, sizeof(struct proxy_closed), 0);
 		ks_free(names);
 	} else {
 		const char **names = ks_calloc((size_t)k + 1, sizeof *names);
@@ -124,7 +133,7 @@ static struct proxy_chooser *chooser(struct proxy_svc *ps, int node, const int *
 }
 
 int proxy_pick_conn(struct proxy_svc *ps, int node, enum proxy_rule rule, uint32_t saddr,
-		    uint16_t sport, int udp, int *slot, int *pos)
+		    uint16_t sport, int udp, double now, int *slot, int *pos)
 {
 	const int *list;
 	struct proxy_chooser *ch;
@@ -141,6 +150,15 @@ int proxy_pick_conn(struct proxy_svc *ps, int node, enum proxy_rule rule, uint32
 		return PROXY_NO_LOCAL_ENDPOINT;
 	ch = chooser(ps, node, list, k, slot);
 	if (ps->mode == PROXY_IPVS) {
+		/* what has lingered long enough leaves the table first */
+		while (ch->closed.len > 0) {
+			const struct proxy_closed *x = ring_at(&ch->closed, 0);
+
+			if (x->t > now)
+				break;
+			ipvs_conn_expire(&ch->ipvs, x->pos);
+			ring_pop(&ch->closed);
+		}
 		/* the virtual IP is the Service's; one per Service here */
 		i = ipvs_pick(&ch->ipvs, saddr, sport, SERVICE_VIP);
 		KS_ASSERT(i >= 0);
@@ -153,18 +171,19 @@ int proxy_pick_conn(struct proxy_svc *ps, int node, enum proxy_rule rule, uint32
 	return list[i];
 }
 
-void proxy_conn_close(struct proxy_svc *ps, int node, int slot, int pos)
+void proxy_conn_close(struct proxy_svc *ps, int node, int slot, int pos, double now)
 {
 	struct proxy_chooser *ch;
 
 	if (slot < 0 || ps->mode != PROXY_IPVS)
 		return;
 	ch = &ps->nodes[node].ch[slot];
-	/* The kernel keeps a closed TCP connection as inactive through
-	 * TIME_WAIT (lc/wlc count it as 1/256 of an active one); ktsim lets
-	 * it go at once. */
 	ipvs_conn_close(&ch->ipvs, pos);
-	ipvs_conn_expire(&ch->ipvs, pos);
+	if (ps->inactive_s > 0)
+		*(struct proxy_closed *)ring_push(&ch->closed) =
+			(struct proxy_closed){ now + ps->inactive_s, pos };
+	else
+		ipvs_conn_expire(&ch->ipvs, pos);
 }
 
 void proxy_svc_fini(struct proxy_svc *ps)
@@ -172,6 +191,7 @@ void proxy_svc_fini(struct proxy_svc *ps)
 	for (int n = 0; ps->nodes && n < ps->nnodes; n++)
 		for (int i = 0; i < ps->nodes[n].n; i++) {
 			ipvs_fini(&ps->nodes[n].ch[i].ipvs);
+			ring_fini(&ps->nodes[n].ch[i].closed);
 			ks_free(ps->nodes[n].ch[i].maglev);
 		}
 	ks_free(ps->nodes);

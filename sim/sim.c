@@ -77,7 +77,7 @@ void sim_close_flow(struct sim *s, uint32_t f, double now)
 		struct proxy_svc *ps = s->dyn ? &s->dyn->ver[fl->svc][fl->ver]
 					      : sim_view(s, (int)fl->svc, 0, &v);
 
-		proxy_conn_close(ps, (int)fl->node, fl->pslot, fl->ppos);
+		proxy_conn_close(ps, (int)fl->node, fl->pslot, fl->ppos, now);
 	}
 	if (fl->flags & F_MEASURED)
 		s->m.svc[fl->svc].in_flight--;
@@ -199,7 +199,7 @@ static void on_arrival(struct engine *eng, const struct event *ev, void *ctx)
 	else if (s->aff[cl->svc].nodes)
 		ep = pick_with_affinity(s, ps, cl->svc, node, st.rule, addr, now);
 	else if (ps->stateful)
-		ep = proxy_pick_conn(ps, node, st.rule, addr, port, spec->udp, &pslot, &ppos);
+		ep = proxy_pick_conn(ps, node, st.rule, addr, port, spec->udp, now, &pslot, &ppos);
 	else
 		ep = proxy_pick(ps, node, st.rule, &s->proxy_rng[node], &pod);
 	if (ep < 0) {
@@ -222,7 +222,7 @@ static void on_arrival(struct engine *eng, const struct event *ev, void *ctx)
 		if (measured)
 			sim_drop(ss, node, pod_node >= 0 && !s->dyn->node_up[pod_node]
 					   ? DROP_NODE_DOWN : DROP_STALE_ENDPOINT);
-		proxy_conn_close(ps, node, pslot, ppos);
+		proxy_conn_close(ps, node, pslot, ppos, now);
 		return;
 	}
 	snat = pod_node != node ? st.snat_remote : st.snat_local;

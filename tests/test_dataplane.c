@@ -317,6 +317,48 @@ static void dataplane_should_round_robin_dns_for_headless_services(void)
 	done(&r);
 }
 
+/* IPVS lc and wlc count a closed connection as inactive while it lingers
+ * (TIME_WAIT, T = 120 s) and pick the least activeconns * 256 + inactconns.
+ * Over a long run each server's mean active count is lambda_i S_i and its
+ * inactive count lambda_i T (Little), and lc keeps the two servers'
+ * overheads within about one connection's 256 of each other, so lambda_i
+ * (256 S_i + T) is the same for both: with one pod holding a connection 1 ms
+ * and the other 500 ms, the slow one gets (1/248) / (1/248 + 1/120.256) =
+ * 0.3265 of the connections (rr would give 0.5; counting active
+ * connections only, a few percent). The 256 of slack over ~16,000 of
+ * overhead bounds the error to ~1.6% of the share. */
+static void dataplane_should_weigh_lingering_connections_in_ipvs_lc(void)
+{
+	static const char text[] =
+		"{\"duration_s\": 450, \"warmup_s\": 150, \"nodes\": [{\"name\": \"a\"}],"
+		" \"workloads\": ["
+		"  {\"name\": \"fast\", \"replicas\": 1, \"labels\": {\"app\": \"w\"},"
+		"   \"server\": {\"concurrency\": 256, \"service_time_ms\": {\"dist\": \"const\", \"value\": 1}}},"
+		"  {\"name\": \"slow\", \"replicas\": 1, \"labels\": {\"app\": \"w\"},"
+		"   \"server\": {\"concurrency\": 256, \"service_time_ms\": {\"dist\": \"const\", \"value\": 500}}}],"
+		" \"services\": [{\"name\": \"s\", \"type\": \"LoadBalancer\", \"selector\": {\"app\": \"w\"}}],"
+		" \"proxy\": {\"mode\": \"ipvs\", \"ipvs_scheduler\": \"lc\"},"
+		" \"clients\": [{\"name\": \"c\", \"service\": \"s\", \"count\": 100000, \"cidr\": \"10.0.0.0/8\","
+		"  \"arrival\": {\"process\": \"poisson\", \"rate_per_s\": 200}}]}";
+	const char *wlc[] = { "proxy={\"mode\": \"ipvs\", \"ipvs_scheduler\": \"wlc\"}" };
+	double expect = (1 / 248.0) / (1 / 248.0 + 1 / 120.256);
+
+	for (int k = 0; k < 2; k++) {
+		struct run r;
+		int slow;
+
+		r.c = tests_load_text(text, wlc, k, NULL);
+		r.s = sim_create(r.c, r.c->seed, 0);
+		sim_run(r.s, NULL, NULL);
+		r.ss = &sim_metrics(r.s)->svc[0];
+		slow = strcmp(r.c->pods[r.c->services[0].eps[0]].name, "slow-0") == 0 ? 0 : 1;
+		printf("%s: slow pod %.4f of %llu, expected %.4f ", k ? "wlc" : "lc", share(&r, slow),
+		       (unsigned long long)r.ss->routed, expect);
+		CU_ASSERT_DOUBLE_EQUAL(share(&r, slow), expect, 0.016 * expect);
+		done(&r);
+	}
+}
+
 /* kube-proxy IPVS: rr on each node is exact (every node cycles its own
  * list), dh sends a whole Service to one pod, sh pins a source. */
 static void dataplane_should_schedule_like_ipvs(void)
@@ -363,9 +405,9 @@ static void dataplane_should_pick_the_same_backend_on_every_node_with_maglev(voi
 
 		proxy_svc_init(&ps, c, 0, zones, NULL, NULL);
 		for (uint32_t k = 0; k < 1000; k++) {
-			int a = proxy_pick_conn(&ps, 0, PROXY_EXTERNAL, 0x0b000000u + k, 50000, 0, &slot, &pos);
-			int b = proxy_pick_conn(&ps, 1, PROXY_EXTERNAL, 0x0b000000u + k, 50000, 0, &slot, &pos);
-			int d = proxy_pick_conn(&ps, 2, PROXY_EXTERNAL, 0x0b000000u + k, 50000, 0, &slot, &pos);
+			int a = proxy_pick_conn(&ps, 0, PROXY_EXTERNAL, 0x0b000000u + k, 50000, 0, 0.0, &slot, &pos);
+			int b = proxy_pick_conn(&ps, 1, PROXY_EXTERNAL, 0x0b000000u + k, 50000, 0, 0.0, &slot, &pos);
+			int d = proxy_pick_conn(&ps, 2, PROXY_EXTERNAL, 0x0b000000u + k, 50000, 0, 0.0, &slot, &pos);
 
 			agree &= a == b && b == d;
 		}
@@ -430,6 +472,8 @@ CU_ErrorCode suite_dataplane(void)
 		{ "dataplane_should_short_circuit_in_cluster_traffic_to_the_lb_ip", dataplane_should_short_circuit_in_cluster_traffic_to_the_lb_ip },
 		{ "dataplane_should_round_robin_dns_for_headless_services", dataplane_should_round_robin_dns_for_headless_services },
 		{ "dataplane_should_schedule_like_ipvs", dataplane_should_schedule_like_ipvs },
+		{ "dataplane_should_weigh_lingering_connections_in_ipvs_lc",
+		  dataplane_should_weigh_lingering_connections_in_ipvs_lc },
 		{ "dataplane_should_pick_the_same_backend_on_every_node_with_maglev", dataplane_should_pick_the_same_backend_on_every_node_with_maglev },
 		{ "dataplane_should_keep_client_affinity_per_node", dataplane_should_keep_client_affinity_per_node },
 		{ NULL, NULL },

@@ -21,6 +21,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "ktsim/ring.h"
+
 enum { NAT_OK, NAT_CONNTRACK_FULL, NAT_SNAT_EXHAUSTED };
 
 struct nat_pair {
@@ -47,8 +49,7 @@ struct nat {
 	int npods;
 	struct nat_pair *tab;            /* else by hash of active pairs */
 	size_t cap, used;
-	struct nat_release *q;
-	size_t qcap, qhead, qlen;
+	struct ring q;                   /* of struct nat_release, oldest first */
 };
 
 /* Set up for nnodes nodes with conntrack limits ct_max[] (copied), a pool of
@@ -65,7 +66,7 @@ void nat_expire_due(struct nat *t, double now);
  * every new connection, and mostly nothing is due). */
 static inline void nat_expire(struct nat *t, double now)
 {
-	if (t->qlen > 0 && t->q[t->qhead].t <= now)
+	if (t->q.len > 0 && ((const struct nat_release *)ring_at(&t->q, 0))->t <= now)
 		nat_expire_due(t, now);
 }
 /* Admit a new connection entering `node`, served by `pod` (forwarded when

@@ -21,6 +21,7 @@
 
 #include "ktsim/cluster.h"
 #include "ktsim/ipvs.h"
+#include "ktsim/ring.h"
 #include "ktsim/rng.h"
 
 enum { PROXY_NO_LOCAL_ENDPOINT = -1, PROXY_NO_ENDPOINT = -2 };
@@ -31,7 +32,14 @@ struct proxy_chooser {
 	const int *list;      /* the candidate set it serves */
 	int k;
 	struct ipvs_sched ipvs;
+	struct ring closed;   /* IPVS lc/wlc: struct proxy_closed, oldest first */
 	int32_t *maglev;      /* k < 0 ... table of size maglev_m */
+};
+
+/* A closed IPVS connection, counted inactive until t. */
+struct proxy_closed {
+	double t;
+	int32_t pos;
 };
 
 /* Up to one chooser per rule set a node meets. */
@@ -61,6 +69,7 @@ struct proxy_svc {
 	const int *node_zone; /* borrowed: zone of each node */
 	int stateful;         /* ipvs, or ebpf with maglev: use proxy_pick_conn */
 	int ipvs_kind;
+	double inactive_s;    /* IPVS lc/wlc: how long a closed connection counts */
 	uint32_t maglev_m;
 	int nnodes;
 	const char **names;   /* endpoint names (Maglev hashes them) */
@@ -148,15 +157,16 @@ static inline int proxy_pick(const struct proxy_svc *ps, int node, enum proxy_ru
 	*pod = list == ps->all ? ps->all_pod[i] : ps->member_pod[list[i]];
 	return list[i];
 }
-/* The stateful choice: IPVS's scheduler on this node's virtual service, or
- * Cilium's Maglev table over the candidates, hashing the flow's 5-tuple.
- * Returns as proxy_pick; *slot and *pos name the chooser and the server in
- * it, for proxy_conn_close. */
+/* The stateful choice at time now: IPVS's scheduler on this node's virtual
+ * service, or Cilium's Maglev table over the candidates, hashing the flow's
+ * 5-tuple. Returns as proxy_pick; *slot and *pos name the chooser and the
+ * server in it, for proxy_conn_close. */
 int proxy_pick_conn(struct proxy_svc *ps, int node, enum proxy_rule rule, uint32_t saddr,
-		    uint16_t sport, int udp, int *slot, int *pos);
-/* A connection chosen by proxy_pick_conn on `node` ends (IPVS counts it no
- * longer; Maglev keeps no count). */
-void proxy_conn_close(struct proxy_svc *ps, int node, int slot, int pos);
+		    uint16_t sport, int udp, double now, int *slot, int *pos);
+/* A connection chosen by proxy_pick_conn on `node` ends at time now: IPVS
+ * counts it inactive (lc/wlc weigh that in) for inactive_s, TIME_WAIT;
+ * Maglev keeps no count. */
+void proxy_conn_close(struct proxy_svc *ps, int node, int slot, int pos, double now);
 
 /* Is an external flow masqueraded, given that its endpoint is on another
  * node (remote) and its protocol? */
