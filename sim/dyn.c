@@ -179,6 +179,7 @@ static void probe_result(struct sim *s, int svc, int n, int pass)
 	} else if (++h->streak >= (pass ? hc->healthy_threshold : hc->unhealthy_threshold)) {
 		h->healthy = (uint8_t)pass;
 		h->streak = 0;
+		s->dyn->hc_healthy[svc] += pass ? 1 : -1;
 		lb_rebuild(s, svc);
 	}
 }
@@ -553,6 +554,11 @@ static void on_sample(struct engine *eng, const struct event *ev, void *ctx)
 			ts_printf(d, "%g,node,%s,%s,%s,%llu,,%llu,,,%d\n", ev->time, c->services[i].name,
 				  "", c->nodes[n].name, (unsigned long long)ss->nodes[n].lb_flows,
 				  (unsigned long long)ss->nodes[n].dropped, d->hc[vi(d, i, n)].healthy);
+		/* the Service's running totals, drops without a node included,
+		 * and how many nodes its LB sees healthy */
+		ts_printf(d, "%g,service,%s,,,%llu,%llu,%llu,,,%d\n", ev->time, c->services[i].name,
+			  (unsigned long long)ss->offered, (unsigned long long)ss->completed,
+			  (unsigned long long)ss->dropped, d->hc_healthy[i]);
 	}
 	engine_schedule(eng, ev->time + c->sample_interval_s, EV_SAMPLE, 0, 0);
 }
@@ -589,6 +595,7 @@ void dyn_create(struct sim *s, uint64_t seed, uint32_t replication)
 	d->nver = ks_calloc((size_t)c->nservices + 1, sizeof *d->nver);
 	d->view = ks_calloc((size_t)c->nservices * (size_t)c->nnodes + 1, sizeof *d->view);
 	d->hc = ks_calloc((size_t)c->nservices * (size_t)c->nnodes + 1, sizeof *d->hc);
+	d->hc_healthy = ks_calloc((size_t)c->nservices + 1, sizeof *d->hc_healthy);
 	d->speaker = ks_calloc((size_t)c->nservices * (size_t)c->nnodes + 1, 1);
 	memset(d->speaker, 1, (size_t)c->nservices * (size_t)c->nnodes);
 	d->sync_jitter = ks_calloc((size_t)c->nnodes + 1, sizeof *d->sync_jitter);
@@ -616,6 +623,7 @@ void dyn_create(struct sim *s, uint64_t seed, uint32_t replication)
 			struct hc_state *h = &d->hc[vi(d, i, n)];
 
 			h->healthy = (uint8_t)probe_passes(s, i, n);
+			d->hc_healthy[i] += h->healthy;
 			if (c->services[i].lb.hc.enabled)
 				engine_schedule(s->eng, c->services[i].lb.hc.interval_s * rng_uniform(&d->hc_rng),
 						EV_PROBE, (uint32_t)i, (uint64_t)n);
@@ -686,6 +694,7 @@ void dyn_destroy(struct sim *s)
 	ks_free(d->nver);
 	ks_free(d->view);
 	ks_free(d->hc);
+	ks_free(d->hc_healthy);
 	ks_free(d->speaker);
 	ks_free(d->sync_jitter);
 	ks_free(d->pod_state);

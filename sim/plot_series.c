@@ -140,7 +140,8 @@ static int ts_read(struct plot_ctx *x, char **text, struct tsrow **rows)
 }
 
 /* Service s over time: pod rows carry the flows of their interval, node
- * rows the running totals (differenced here) and 1/0 for the LB's view. */
+ * and Service rows the running totals (differenced here), node rows 1/0 for
+ * the LB's view and the Service row the count of nodes it sees healthy. */
 static int ts_plot(struct plot_ctx *x, const struct plot_rsvc *s, const char *file,
 		   const struct tsrow *r, int nr, const struct tsev *ev, int nev)
 {
@@ -148,7 +149,7 @@ static int ts_plot(struct plot_ctx *x, const struct plot_rsvc *s, const char *fi
 	const char **node = ks_calloc((size_t)nr + 1, sizeof *node);
 	double *tt = ks_calloc((size_t)nr + 1, sizeof *tt), *tot = ks_calloc((size_t)nr + 1, sizeof *tot);
 	double *drop = ks_calloc((size_t)nr + 1, sizeof *drop), *hl = ks_calloc((size_t)nr + 1, sizeof *hl);
-	double *fl = NULL, ymax1 = 1, ymax2 = 1, prev = 0, tic;
+	double *fl = NULL, ymax1 = 1, ymax2 = 1, prev = 0, tic, svc_nodes = 0;
 	int np = 0, nt = 0, nn = 0, nnodes = 0, shown, *ord, *col, rc = 0;
 	char (*pl)[300], t[600];
 	struct plot_mf d, v;
@@ -170,6 +171,15 @@ static int ts_plot(struct plot_ctx *x, const struct plot_rsvc *s, const char *fi
 			nn++;
 			continue;
 		}
+		/* The Service's row (after its node rows) has every drop, those
+		 * with no node too, and the healthy count, also where node rows
+		 * are not written; files without it keep the node rows' sums. */
+		if (strcmp(r[i].kind, "service") == 0) {
+			drop[nt - 1] = r[i].dropped;
+			hl[nt - 1] = isnan(r[i].healthy) ? hl[nt - 1] : r[i].healthy;
+			svc_nodes = fmax(svc_nodes, hl[nt - 1]);
+			continue;
+		}
 		if (strcmp(r[i].kind, "pod") != 0)
 			continue;
 		while (k < np && strcmp(pod[k], r[i].pod) != 0)
@@ -181,6 +191,8 @@ static int ts_plot(struct plot_ctx *x, const struct plot_rsvc *s, const char *fi
 		tot[k] += r[i].flows;
 	}
 	nnodes = nn > nnodes ? nn : nnodes;
+	if (nnodes == 0) /* no node rows: the most nodes ever seen healthy */
+		nnodes = (int)svc_nodes;
 	if (nt == 0 || np == 0) {
 		rc = 0;
 		goto out;

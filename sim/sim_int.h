@@ -100,6 +100,7 @@ struct dyn {
 	int *nver;
 	uint32_t *view;               /* [svc * nnodes + node]: version that node uses */
 	struct hc_state *hc;          /* [svc * nnodes + node] */
+	int *hc_healthy;              /* by service: nodes its LB sees healthy */
 	uint8_t *speaker;             /* [svc * nnodes + node]: MetalLB sees its speaker */
 	struct rng hc_rng, sync_rng;
 	double *sync_jitter;          /* by node */

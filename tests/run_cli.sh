@@ -166,9 +166,19 @@ assert placed > 0 and sum(n["lb_flows"] for n in r["nodes"]) == placed
 rows = list(csv.DictReader(open(sys.argv[1] + "/nodes.csv")))
 assert len(rows) == 2000 and all(x["service"] == "*" for x in rows)
 assert sum(int(x["lb_flows"]) for x in rows) == placed
-# the time series keeps its pod rows but has no per-Service node rows
-kinds = {x["kind"] for x in csv.DictReader(open(sys.argv[1] + "/timeseries.csv"))}
-assert kinds == {"pod"}, kinds
+# the time series keeps its pod rows and a row per Service but has no
+# per-Service node rows; the Service rows count every node healthy (no
+# health check: Cluster's nodes all answer) and end at the results' totals
+ts = list(csv.DictReader(open(sys.argv[1] + "/timeseries.csv")))
+kinds = {x["kind"] for x in ts}
+assert kinds == {"pod", "service"}, kinds
+svc = [x for x in ts if x["kind"] == "service"]
+assert len(svc) == 101 * len({x["time_s"] for x in ts}) and all(x["lb_healthy"] == "2000" for x in svc)
+last = {x["service"]: x for x in svc}
+for s in r["services"]:
+    f = s["flows"]
+    assert int(last[s["name"]]["flows"]) == f["offered"], (last[s["name"]], f)
+    assert int(last[s["name"]]["completed"]) <= f["completed"] and int(last[s["name"]]["dropped"]) == f["dropped"]
 PY
 # A directory, not a file.
 expect_rc 2 "directory as scenario" "$bin" check "$tmp"

@@ -727,6 +727,30 @@ static void plot_should_draw_the_time_series_of_a_timeline(void)
 	CU_ASSERT_PTR_NOT_NULL(strstr(gp, "array pod[12] = [\"p01@node-a\", \"p02@node-b\", "));
 	CU_ASSERT_PTR_NOT_NULL(strstr(gp, "\"p11@node-a\", \"other 2 pods (summed)\"]\n"));
 	ks_free(gp);
+	/* As ktsim writes it past 200,000 Service x node pairs: no node rows,
+	 * the Service's row with every drop (no-node ones too) and the count
+	 * of healthy nodes; the node axis goes up to the most seen healthy. */
+	rm_tree(pdir);
+	CU_ASSERT_FATAL((f = fopen(p, "w")) != NULL);
+	fputs("time_s,kind,service,pod,node,flows,completed,dropped,queue,latency_mean_ms,"
+	      "lb_healthy\n", f);
+	for (int t = 0; t < 3; t++) {
+		fprintf(f, "%d,pod,web,p00,node-a,10,0,0,0,1.0,\n", 2 * (t + 1));
+		fprintf(f, "%d,service,web,,,999,990,%d,,,%d\n", 2 * (t + 1),
+			(int[]){ 0, 20, 36 }[t], (int[]){ 3, 2, 3 }[t]);
+	}
+	fclose(f);
+	err_init(&e);
+	ks_free(quietly(dir, plot_run_dir, &e, &rc));
+	CU_ASSERT_EQUAL(rc, 5);
+	n = dat_rows(pdir, "timeseries-web.dat", rows);
+	CU_ASSERT_EQUAL_FATAL(n, 5);
+	for (int t = 0; t < 3; t++) {
+		CU_ASSERT(same(rows[t][1], (double[]){ 0, 10, 8 }[t]));
+		CU_ASSERT(same(rows[t][2], (double[]){ 3, 2, 3 }[t]));
+		CU_ASSERT_STRING_EQUAL(rows[t][3], "3");
+	}
+	rows_free(rows, n);
 	rm_tree(dir);
 }
 
