@@ -20,6 +20,16 @@
 #include "ktsim/mem.h"
 #include "ktsim/ofile.h"
 
+/* The stdout summary stays readable at any scale: a pod table lists every
+ * pod up to SUMMARY_PODS, else the SUMMARY_TOP busiest and SUMMARY_BOTTOM
+ * idlest; past SUMMARY_SERVICES Services, one line each and SUMMARY_DETAIL
+ * blocks of the most skewed and of the most dropping. */
+#define SUMMARY_PODS 24
+#define SUMMARY_TOP 10
+#define SUMMARY_BOTTOM 5
+#define SUMMARY_SERVICES 10
+#define SUMMARY_DETAIL 3
+
 static double ratio(uint64_t a, uint64_t b)
 {
 	return b ? (double)a / (double)b : 0;
@@ -603,6 +613,208 @@ static int name_width(int w, const char *s)
 	return n > w ? n : w;
 }
 
+/* The pod table of service s: every pod, in endpoint order; past
+ * SUMMARY_PODS pods only the SUMMARY_TOP busiest and SUMMARY_BOTTOM idlest,
+ * by share, around a line saying how many more there are. */
+static void print_pods(FILE *f, const struct cluster *c, const struct metrics *m,
+		       const struct results_reps *reps, int s, int utf8)
+{
+	const struct service *svc = &c->services[s];
+	const struct svc_stats *ss = &m->svc[s];
+	int *row = ks_calloc((size_t)ss->neps + 1, sizeof *row), n = 0, pw = 3, nw = 4;
+	int keep = ss->requests != ss->routed; /* keep-alive: request shares too */
+	double maxshare = 0;
+
+	for (int i = 0; i < ss->neps; i++)
+		if (ss->eps[i].ever)
+			row[n++] = i;
+	if (n > SUMMARY_PODS) /* by share, busiest first; ties in endpoint order */
+		for (int a = 1; a < n; a++)
+			for (int b = a; b > 0 && ss->eps[row[b]].flows > ss->eps[row[b - 1]].flows; b--) {
+				int t = row[b];
+
+				row[b] = row[b - 1];
+				row[b - 1] = t;
+			}
+	for (int k = 0; k < n; k++) {
+		int i = row[k];
+
+		if (n > SUMMARY_PODS && k >= SUMMARY_TOP && k < n - SUMMARY_BOTTOM)
+			continue;
+		pw = name_width(pw, c->pods[svc->eps[i]].name);
+		nw = name_width(nw, c->nodes[m->pod_node[svc->eps[i]]].name);
+		maxshare = fmax(maxshare, fmax(ratio(ss->eps[i].flows, ss->routed), ss->expected_share[i]));
+	}
+	fprintf(f, "  %-*s  %-*s  %7s  %8s  %s%s%5s\n", pw, "POD", nw, "NODE", "SHARE", "EXPECTED",
+		reps ? "95% CI    " : "", keep ? "REQ SHARE  " : "", "UTIL");
+	for (int k = 0; k < n; k++) {
+		int i = row[k];
+		double sh = ratio(ss->eps[i].flows, ss->routed);
+
+		if (n > SUMMARY_PODS && k == SUMMARY_TOP)
+			fprintf(f, "  %s %d more pods, shares %.2f%% to %.2f%% (every pod: pods.csv)\n",
+				utf8 ? "\u2026" : "...", n - SUMMARY_TOP - SUMMARY_BOTTOM,
+				100 * ratio(ss->eps[row[n - SUMMARY_BOTTOM - 1]].flows, ss->routed),
+				100 * ratio(ss->eps[row[SUMMARY_TOP]].flows, ss->routed));
+		if (n > SUMMARY_PODS && k >= SUMMARY_TOP && k < n - SUMMARY_BOTTOM)
+			continue;
+		fprintf(f, "  %-*s  %-*s  %6.2f%%  %7.2f%%  ", pw, c->pods[svc->eps[i]].name, nw,
+			c->nodes[m->pod_node[svc->eps[i]]].name, 100 * sh, 100 * ss->expected_share[i]);
+		if (reps)
+			fprintf(f, "± %5.2f%%  ", 100 * results_ci95(&reps->share[s][i]));
+		if (keep)
+			fprintf(f, "%8.2f%%  ", 100 * ratio(ss->eps[i].requests, ss->requests));
+		fprintf(f, "%4.0f%%  ", 100 * m->utilization[svc->eps[i]]);
+		bar(f, sh, maxshare, 30, utf8);
+		fputc('\n', f);
+	}
+	ks_free(row);
+}
+
+/* Service s's block: its path, latency, skew and pod table, and its
+ * node table up to 50 nodes. */
+static void print_service(FILE *f, const struct cluster *c, const struct metrics *m,
+			  const struct results_reps *reps, int s, int utf8)
+{
+	const struct service *svc = &c->services[s];
+	const struct svc_stats *ss = &m->svc[s];
+	struct svc_summary sum;
+	int nw = 4;
+
+	results_summarize(m, s, &sum);
+	fprintf(f, "\nservice %s  %s%s", svc->name, cluster_svc_type_name(svc->type),
+		svc->headless ? " (headless)" : "");
+	if (svc->type != SVC_CLUSTER_IP)
+		fprintf(f, "  externalTrafficPolicy=%s  lb=%s%s", cluster_policy_name(svc->etp),
+			cluster_lb_mode_name(svc->lb.mode), svc->lb.hc.enabled ? "+healthcheck" : "");
+	if (svc->itp == POLICY_LOCAL || svc->type == SVC_CLUSTER_IP)
+		fprintf(f, "  internalTrafficPolicy=%s", cluster_policy_name(svc->itp));
+	if (svc->td != TD_NONE)
+		fprintf(f, "  trafficDistribution=%s", cluster_td_name(svc->td));
+	fprintf(f, "  proxy=%s\n", cluster_proxy_name(c->proxy.mode));
+	fprintf(f, "  flows    offered %llu  completed %llu  dropped %llu (%.1f%%)  in flight %llu\n",
+		(unsigned long long)ss->offered, (unsigned long long)ss->completed,
+		(unsigned long long)ss->dropped, 100 * sum.drop_fraction,
+		(unsigned long long)ss->in_flight);
+	if (ss->dropped) {
+		fprintf(f, "  drops   ");
+		for (int r = 0; r < DROP_NREASONS; r++)
+			if (ss->drops[r])
+				fprintf(f, " %s %llu", metrics_drop_name((enum drop_reason)r),
+					(unsigned long long)ss->drops[r]);
+		fprintf(f, "  (clients see: %llu refused at once, %llu time out)\n",
+			(unsigned long long)refused(ss),
+			(unsigned long long)(ss->dropped - refused(ss)));
+	}
+	fprintf(f, "  path     1 hop %.1f%%  2 hops %.1f%%  SNAT %.1f%%  client IP kept %.1f%%  cross-zone %.1f%%\n",
+		100 * (ss->routed ? 1 - sum.second_hop_fraction : 0),
+		100 * sum.second_hop_fraction, 100 * sum.snat_fraction,
+		100 * sum.client_ip_preserved_fraction, 100 * sum.cross_zone_fraction);
+	if (ss->requests != ss->routed)
+		fprintf(f, "  requests sent %llu  completed %llu  refused %llu  (%.1f per connection)\n",
+			(unsigned long long)ss->requests, (unsigned long long)ss->req_completed,
+			(unsigned long long)ss->req_refused,
+			ss->routed ? (double)ss->requests / (double)ss->routed : 0);
+	fprintf(f, "  latency  mean %.3g ms  p50 %.3g  p90 %.3g  p99 %.3g  p99.9 %.3g  max %.3g"
+		"  (waited %.1f%%, mean wait %.3g ms)\n",
+		sum.mean_ms, sum.p50_ms, sum.p90_ms, sum.p99_ms, sum.p999_ms, sum.max_ms,
+		100 * ratio(ss->waited, ss->requests), ss->wait.n ? ss->wait.mean : 0);
+	if (ss->bytes)
+		fprintf(f, "  bytes    %.4g GB, cross-zone %.4g GB ($%.4g at $%g/GB)\n",
+			ss->bytes / 1e9, ss->cross_zone_bytes / 1e9,
+			ss->cross_zone_bytes / 1e9 * c->latency.cross_zone_cost_per_gb,
+			c->latency.cross_zone_cost_per_gb);
+	fprintf(f, "  skew     max/mean %.3f  cv %.3f  jain %.3f  gini %.3f  over %d pods\n",
+		sum.skew.max_over_mean, sum.skew.cv, sum.skew.jain, sum.skew.gini, sum.skew.pods);
+	if (reps) {
+		const struct welford *w = &reps->fig[s * REP_NFIG];
+
+		fprintf(f, "  95%% CI   over %d replications: max/mean %.3f ± %.3f  dropped %.2f%% ± %.2f  "
+			"SNAT %.1f%% ± %.1f  p99 %.3g ± %.2g ms\n", m->replications,
+			w[REP_MAX_OVER_MEAN].mean, results_ci95(&w[REP_MAX_OVER_MEAN]),
+			100 * w[REP_DROP].mean, 100 * results_ci95(&w[REP_DROP]),
+			100 * w[REP_SNAT].mean, 100 * results_ci95(&w[REP_SNAT]),
+			w[REP_P99_MS].mean, results_ci95(&w[REP_P99_MS]));
+	}
+	fputc('\n', f);
+	print_pods(f, c, m, reps, s, utf8);
+	if (sum.skew.pods == 0)
+		fprintf(f, "  (no ready endpoints)\n");
+	if (c->nnodes <= 50 && m->node_detail) {
+		uint64_t lbt = lb_total(ss, c->nnodes);
+		int *lp = local_pods(c, m, s);
+
+		for (int n = 0; n < c->nnodes; n++)
+			nw = name_width(nw, c->nodes[n].name);
+
+		fprintf(f, "\n  %-*s  %8s  %4s  %9s  %7s  %s\n", nw, "NODE", "LB SHARE", "PODS",
+			"FORWARDED", "DROPPED", "ANSWERS");
+		for (int n = 0; n < c->nnodes; n++) {
+			const struct node_stats *ns = &ss->nodes[n];
+
+			fprintf(f, "  %-*s  %7.2f%%  %4d  %9llu  %7llu  %s\n", nw, c->nodes[n].name,
+				100 * ratio(ns->lb_flows, lbt), lp[n],
+				(unsigned long long)ns->forwarded_out,
+				(unsigned long long)ns->dropped,
+				ns->lb_flows == 0 ? "-" : ns->dropped == 0 ? "yes"
+					: ns->dropped == ns->lb_flows ? "no (times out)" : "partly");
+		}
+		ks_free(lp);
+	}
+}
+
+/* Past SUMMARY_SERVICES Services: one line each, then the blocks of the
+ * SUMMARY_DETAIL most skewed and the SUMMARY_DETAIL dropping the largest
+ * share (in scenario order). */
+static void print_overview(FILE *f, const struct cluster *c, const struct metrics *m,
+			   const struct results_reps *reps, int utf8)
+{
+	struct svc_summary *sum = ks_calloc((size_t)c->nservices, sizeof *sum);
+	int *pick = ks_calloc((size_t)c->nservices, sizeof *pick), w = 7, ndrop = 0;
+
+	for (int s = 0; s < c->nservices; s++) {
+		results_summarize(m, s, &sum[s]);
+		w = name_width(w, c->services[s].name);
+	}
+	fprintf(f, "\n%d Services (each in full: results.json, pods.csv)\n\n"
+		"  %-*s  %-7s  %10s  %8s  %8s  %9s  %6s  %6s\n", c->nservices, w, "SERVICE",
+		"POLICY", "OFFERED", "DROPPED", "MAX/MEAN", "P99 MS", "SNAT", "2 HOPS");
+	for (int s = 0; s < c->nservices; s++)
+		fprintf(f, "  %-*s  %-7s  %10llu  %7.2f%%  %8.3f  %9.3g  %5.1f%%  %5.1f%%\n", w,
+			c->services[s].name, cluster_policy_name(c->services[s].etp),
+			(unsigned long long)m->svc[s].offered, 100 * sum[s].drop_fraction,
+			sum[s].skew.max_over_mean, sum[s].p99_ms, 100 * sum[s].snat_fraction,
+			100 * sum[s].second_hop_fraction);
+	/* the SUMMARY_DETAIL largest of each figure, first in scenario order on ties */
+	for (int k = 0; k < SUMMARY_DETAIL; k++) {
+		int a = -1, b = -1;
+
+		for (int s = 0; s < c->nservices; s++) {
+			if (!(pick[s] & 1) && (a < 0 || sum[s].skew.max_over_mean > sum[a].skew.max_over_mean))
+				a = s;
+			if (!(pick[s] & 2) && sum[s].drop_fraction > 0 &&
+			    (b < 0 || sum[s].drop_fraction > sum[b].drop_fraction))
+				b = s;
+		}
+		if (a >= 0)
+			pick[a] |= 1;
+		if (b >= 0)
+			pick[b] |= 2;
+	}
+	for (int s = 0; s < c->nservices; s++)
+		ndrop += (pick[s] & 2) != 0;
+	fprintf(f, "\nin detail: the %d most skewed (max/mean)", SUMMARY_DETAIL);
+	if (ndrop)
+		fprintf(f, " and the %d dropping the most flows\n", ndrop);
+	else
+		fprintf(f, "; none dropped flows\n");
+	for (int s = 0; s < c->nservices; s++)
+		if (pick[s])
+			print_service(f, c, m, reps, s, utf8);
+	ks_free(pick);
+	ks_free(sum);
+}
+
 void results_print_summary(FILE *f, const struct cluster *c, const struct metrics *m,
 			   const struct results_reps *reps, uint64_t seed)
 {
@@ -622,122 +834,10 @@ void results_print_summary(FILE *f, const struct cluster *c, const struct metric
 		if (c->workloads[w].pending)
 			fprintf(f, "warning: workload %s: %d of %d pods Pending (they fit on no node)\n",
 				c->workloads[w].name, c->workloads[w].pending, c->workloads[w].replicas);
-	for (int s = 0; s < c->nservices; s++) {
-		const struct service *svc = &c->services[s];
-		const struct svc_stats *ss = &m->svc[s];
-		struct svc_summary sum;
-		double maxshare = 0;
-		int pw = 3, nw = 4;
-
-		results_summarize(m, s, &sum);
-		fprintf(f, "\nservice %s  %s%s", svc->name, cluster_svc_type_name(svc->type),
-			svc->headless ? " (headless)" : "");
-		if (svc->type != SVC_CLUSTER_IP)
-			fprintf(f, "  externalTrafficPolicy=%s  lb=%s%s", cluster_policy_name(svc->etp),
-				cluster_lb_mode_name(svc->lb.mode), svc->lb.hc.enabled ? "+healthcheck" : "");
-		if (svc->itp == POLICY_LOCAL || svc->type == SVC_CLUSTER_IP)
-			fprintf(f, "  internalTrafficPolicy=%s", cluster_policy_name(svc->itp));
-		if (svc->td != TD_NONE)
-			fprintf(f, "  trafficDistribution=%s", cluster_td_name(svc->td));
-		fprintf(f, "  proxy=%s\n", cluster_proxy_name(c->proxy.mode));
-		fprintf(f, "  flows    offered %llu  completed %llu  dropped %llu (%.1f%%)  in flight %llu\n",
-			(unsigned long long)ss->offered, (unsigned long long)ss->completed,
-			(unsigned long long)ss->dropped, 100 * sum.drop_fraction,
-			(unsigned long long)ss->in_flight);
-		if (ss->dropped) {
-			fprintf(f, "  drops   ");
-			for (int r = 0; r < DROP_NREASONS; r++)
-				if (ss->drops[r])
-					fprintf(f, " %s %llu", metrics_drop_name((enum drop_reason)r),
-						(unsigned long long)ss->drops[r]);
-			fprintf(f, "  (clients see: %llu refused at once, %llu time out)\n",
-				(unsigned long long)refused(ss),
-				(unsigned long long)(ss->dropped - refused(ss)));
-		}
-		fprintf(f, "  path     1 hop %.1f%%  2 hops %.1f%%  SNAT %.1f%%  client IP kept %.1f%%  cross-zone %.1f%%\n",
-			100 * (ss->routed ? 1 - sum.second_hop_fraction : 0),
-			100 * sum.second_hop_fraction, 100 * sum.snat_fraction,
-			100 * sum.client_ip_preserved_fraction, 100 * sum.cross_zone_fraction);
-		if (ss->requests != ss->routed)
-			fprintf(f, "  requests sent %llu  completed %llu  refused %llu  (%.1f per connection)\n",
-				(unsigned long long)ss->requests, (unsigned long long)ss->req_completed,
-				(unsigned long long)ss->req_refused,
-				ss->routed ? (double)ss->requests / (double)ss->routed : 0);
-		fprintf(f, "  latency  mean %.3g ms  p50 %.3g  p90 %.3g  p99 %.3g  p99.9 %.3g  max %.3g"
-			"  (waited %.1f%%, mean wait %.3g ms)\n",
-			sum.mean_ms, sum.p50_ms, sum.p90_ms, sum.p99_ms, sum.p999_ms, sum.max_ms,
-			100 * ratio(ss->waited, ss->requests), ss->wait.n ? ss->wait.mean : 0);
-		if (ss->bytes)
-			fprintf(f, "  bytes    %.4g GB, cross-zone %.4g GB ($%.4g at $%g/GB)\n",
-				ss->bytes / 1e9, ss->cross_zone_bytes / 1e9,
-				ss->cross_zone_bytes / 1e9 * c->latency.cross_zone_cost_per_gb,
-				c->latency.cross_zone_cost_per_gb);
-		fprintf(f, "  skew     max/mean %.3f  cv %.3f  jain %.3f  gini %.3f  over %d pods\n",
-			sum.skew.max_over_mean, sum.skew.cv, sum.skew.jain, sum.skew.gini, sum.skew.pods);
-		if (reps) {
-			const struct welford *w = &reps->fig[s * REP_NFIG];
-
-			fprintf(f, "  95%% CI   over %d replications: max/mean %.3f ± %.3f  dropped %.2f%% ± %.2f  "
-				"SNAT %.1f%% ± %.1f  p99 %.3g ± %.2g ms\n", m->replications,
-				w[REP_MAX_OVER_MEAN].mean, results_ci95(&w[REP_MAX_OVER_MEAN]),
-				100 * w[REP_DROP].mean, 100 * results_ci95(&w[REP_DROP]),
-				100 * w[REP_SNAT].mean, 100 * results_ci95(&w[REP_SNAT]),
-				w[REP_P99_MS].mean, results_ci95(&w[REP_P99_MS]));
-		}
-		fputc('\n', f);
-		for (int i = 0; i < ss->neps; i++) {
-			const struct pod *p = &c->pods[svc->eps[i]];
-
-			if (!ss->eps[i].ever)
-				continue;
-			pw = name_width(pw, p->name);
-			nw = name_width(nw, c->nodes[m->pod_node[svc->eps[i]]].name);
-			maxshare = fmax(maxshare, fmax(ratio(ss->eps[i].flows, ss->routed),
-						       ss->expected_share[i]));
-		}
-		/* With keep-alive connections the request share is a column too. */
-		int keep = ss->requests != ss->routed;
-
-		fprintf(f, "  %-*s  %-*s  %7s  %8s  %s%s%5s\n", pw, "POD", nw, "NODE", "SHARE", "EXPECTED",
-			reps ? "95% CI    " : "", keep ? "REQ SHARE  " : "", "UTIL");
-		for (int i = 0; i < ss->neps; i++) {
-			const struct pod *p = &c->pods[svc->eps[i]];
-			double sh = ratio(ss->eps[i].flows, ss->routed);
-
-			if (!ss->eps[i].ever)
-				continue;
-			fprintf(f, "  %-*s  %-*s  %6.2f%%  %7.2f%%  ", pw, p->name, nw,
-				c->nodes[m->pod_node[svc->eps[i]]].name, 100 * sh, 100 * ss->expected_share[i]);
-			if (reps)
-				fprintf(f, "± %5.2f%%  ", 100 * results_ci95(&reps->share[s][i]));
-			if (keep)
-				fprintf(f, "%8.2f%%  ", 100 * ratio(ss->eps[i].requests, ss->requests));
-			fprintf(f, "%4.0f%%  ", 100 * m->utilization[svc->eps[i]]);
-			bar(f, sh, maxshare, 30, utf8);
-			fputc('\n', f);
-		}
-		if (sum.skew.pods == 0)
-			fprintf(f, "  (no ready endpoints)\n");
-		nw = 4;
-		for (int n = 0; n < c->nnodes; n++)
-			nw = name_width(nw, c->nodes[n].name);
-		if (c->nnodes <= 50 && m->node_detail) {
-			uint64_t lbt = lb_total(ss, c->nnodes);
-			int *lp = local_pods(c, m, s);
-
-			fprintf(f, "\n  %-*s  %8s  %4s  %9s  %7s  %s\n", nw, "NODE", "LB SHARE", "PODS",
-				"FORWARDED", "DROPPED", "ANSWERS");
-			for (int n = 0; n < c->nnodes; n++) {
-				const struct node_stats *ns = &ss->nodes[n];
-
-				fprintf(f, "  %-*s  %7.2f%%  %4d  %9llu  %7llu  %s\n", nw, c->nodes[n].name,
-					100 * ratio(ns->lb_flows, lbt), lp[n],
-					(unsigned long long)ns->forwarded_out,
-					(unsigned long long)ns->dropped,
-					ns->lb_flows == 0 ? "-" : ns->dropped == 0 ? "yes"
-						: ns->dropped == ns->lb_flows ? "no (times out)" : "partly");
-			}
-			ks_free(lp);
-		}
+	if (c->nservices > SUMMARY_SERVICES) {
+		print_overview(f, c, m, reps, utf8);
+		return;
 	}
+	for (int s = 0; s < c->nservices; s++)
+		print_service(f, c, m, reps, s, utf8);
 }

@@ -180,6 +180,32 @@ for s in r["services"]:
     assert int(last[s["name"]]["flows"]) == f["offered"], (last[s["name"]], f)
     assert int(last[s["name"]]["completed"]) <= f["completed"] and int(last[s["name"]]["dropped"]) == f["dropped"]
 PY
+# The summary at scale: past 10 Services one line each and the blocks of the
+# most skewed and the most dropping; past 24 pods a pod table shows the 10
+# busiest and the 5 idlest around a line counting the rest.
+python3 - "$tmp/many.json" <<'PY'
+import json, sys
+json.dump({"name": "many", "seed": 1, "duration_s": 5,
+    "nodes": [{"generate": {"count": 4, "prefix": "n"}}],
+    "workloads": [{"kind": "Deployment", "name": f"w{i}", "replicas": 30, "labels": {"app": f"w{i}"},
+                   "pin": [f"n{k % (2 if i == 7 else 4)}" for k in range(30)]} for i in range(12)],
+    "services": [{"name": f"s{i}", "type": "LoadBalancer", "selector": {"app": f"w{i}"},
+                  "externalTrafficPolicy": "Local" if i == 7 else "Cluster"} for i in range(12)],
+    "clients": [{"name": f"c{i}", "service": f"s{i}", "arrival": {"process": "poisson", "rate_per_s": 600}}
+                for i in range(12)]}, open(sys.argv[1], "w"))
+PY
+expect_rc 0 "run with 12 Services of 30 pods" env LANG=C "$bin" run "$tmp/many.json" -o "$tmp/many"
+python3 - "$tmp/out" <<'PY' && ok || no "summary at scale: overview, details, pod tables cut"
+import re, sys
+t = open(sys.argv[1]).read()
+assert "12 Services (each in full: results.json, pods.csv)" in t, t[:400]
+assert len(re.findall(r"^  s\d+ +(Cluster|Local) ", t, re.M)) == 12
+assert "in detail: the 3 most skewed (max/mean) and the 1 dropping the most flows" in t
+blocks = re.findall(r"^service (s\d+) ", t, re.M)
+assert "s7" in blocks and 3 <= len(blocks) <= 4, blocks
+assert t.count("... 15 more pods, shares ") == len(blocks)
+assert len(re.findall(r"^  w\d+-\d+ +n\d ", t, re.M)) == 15 * len(blocks)
+PY
 # A directory, not a file.
 expect_rc 2 "directory as scenario" "$bin" check "$tmp"
 grep -q "is a directory" "$tmp/err" || no "directory message"
