@@ -6,6 +6,8 @@
 
 #include "cmd_int.h"
 #include "ktsim/importer.h"
+#include "ktsim/mem.h"
+#include "ktsim/results.h"
 #include "ktsim/scenario.h"
 #include "ktsim/sim.h"
 
@@ -21,6 +23,36 @@ static const char HELP[] =
 	"  -h, --help         show this help\n"
 	"\n"
 	"exit status: 0 valid, 2 bad usage or bad scenario\n";
+
+/* The pods' expected shares, cut as results_table_rows says. */
+static void print_expected(const struct cluster *c, const struct svc_stats *ss,
+			   const struct service *svc)
+{
+	int *ep = ks_calloc((size_t)ss->neps + 1, sizeof *ep), *row, n = 0, top;
+	double *sh = ks_calloc((size_t)ss->neps + 1, sizeof *sh);
+
+	for (int k = 0; k < ss->neps; k++)
+		if (ss->eps[k].ever) {
+			sh[n] = ss->expected_share[k];
+			ep[n++] = k;
+		}
+	row = ks_calloc((size_t)n + 1, sizeof *row);
+	top = results_table_rows(sh, n, row);
+	for (int k = 0; k < n; k++) {
+		const struct pod *p = &c->pods[svc->eps[ep[row[k]]]];
+
+		if (k == top && top < n)
+			printf("  ... %d more pods, expected %.2f%% to %.2f%%\n",
+			       n - top - RESULTS_TABLE_BOTTOM,
+			       100 * sh[row[n - RESULTS_TABLE_BOTTOM - 1]], 100 * sh[row[top]]);
+		if (!results_table_hidden(k, n, top))
+			printf("  %-24s %-20s %6.2f%%\n", p->name, c->nodes[p->node].name,
+			       100 * sh[row[k]]);
+	}
+	ks_free(row);
+	ks_free(sh);
+	ks_free(ep);
+}
 
 int cmd_check(int argc, char **argv)
 {
@@ -46,7 +78,7 @@ int cmd_check(int argc, char **argv)
 			fprintf(stderr, "%s: warning: client group %s has a placeholder rate (%g/s) from "
 					"ktsim import; set the real one, e.g. --set clients[%d].arrival.rate_per_s=N\n",
 				o.scenario, c->clients[i].name, c->clients[i].rate_per_s, i);
-	printf("\nplacement\n");
+	printf("\nplacement%s\n", c->nnodes > 200 ? " (the first 200 nodes)" : "");
 	for (int n = 0; n < c->nnodes && n < 200; n++) {
 		int k = 0;
 
@@ -74,18 +106,25 @@ int cmd_check(int argc, char **argv)
 		       100 * (ss->expect.drop_no_local + ss->expect.drop_no_endpoint),
 		       100 * ss->expect.second_hop, 100 * ss->expect.snat);
 		printf("  LB split:");
-		for (int n = 0; n < c->nnodes && n < 50; n++)
-			if (ss->lb_weight[n] > 0)
-				printf(" %s %.1f%%", c->nodes[n].name, 100 * ss->lb_weight[n]);
-		printf("\n  %-24s %-20s %s\n", "POD", "NODE", "EXPECTED");
-		for (int k = 0; k < svc->neps; k++) {
-			const struct pod *p = &c->pods[svc->eps[k]];
+		if (c->nnodes <= 50) {
+			for (int n = 0; n < c->nnodes; n++)
+				if (ss->lb_weight[n] > 0)
+					printf(" %s %.1f%%", c->nodes[n].name, 100 * ss->lb_weight[n]);
+		} else { /* too many to list: how many nodes get traffic, and the range */
+			double lo = 1, hi = 0;
+			int k = 0;
 
-			if (!ss->eps[k].ever)
-				continue;
-			printf("  %-24s %-20s %6.2f%%\n", p->name, c->nodes[p->node].name,
-			       100 * ss->expected_share[k]);
+			for (int n = 0; n < c->nnodes; n++)
+				if (ss->lb_weight[n] > 0) {
+					k++;
+					lo = ss->lb_weight[n] < lo ? ss->lb_weight[n] : lo;
+					hi = ss->lb_weight[n] > hi ? ss->lb_weight[n] : hi;
+				}
+			printf(" %d of %d nodes, %.3g%% to %.3g%% each", k, c->nnodes, k ? 100 * lo : 0,
+			       100 * hi);
 		}
+		printf("\n  %-24s %-20s %s\n", "POD", "NODE", "EXPECTED");
+		print_expected(c, ss, svc);
 		if (ss->expect.drop_no_endpoint > 0)
 			printf("  (no ready endpoints: every flow is refused)\n");
 	}

@@ -20,13 +20,9 @@
 #include "ktsim/mem.h"
 #include "ktsim/ofile.h"
 
-/* The stdout summary stays readable at any scale: a pod table lists every
- * pod up to SUMMARY_PODS, else the SUMMARY_TOP busiest and SUMMARY_BOTTOM
- * idlest; past SUMMARY_SERVICES Services, one line each and SUMMARY_DETAIL
- * blocks of the most skewed and of the most dropping. */
-#define SUMMARY_PODS 24
-#define SUMMARY_TOP 10
-#define SUMMARY_BOTTOM 5
+/* The stdout summary stays readable at any scale: pod tables are cut as
+ * results_table_rows says; past SUMMARY_SERVICES Services, one line each
+ * and SUMMARY_DETAIL blocks of the most skewed and of the most dropping. */
 #define SUMMARY_SERVICES 10
 #define SUMMARY_DETAIL 3
 
@@ -613,62 +609,73 @@ static int name_width(int w, const char *s)
 	return n > w ? n : w;
 }
 
-/* The pod table of service s: every pod, in endpoint order; past
- * SUMMARY_PODS pods only the SUMMARY_TOP busiest and SUMMARY_BOTTOM idlest,
- * by share, around a line saying how many more there are. */
+int results_table_rows(const double *key, int n, int *row)
+{
+	for (int k = 0; k < n; k++)
+		row[k] = k;
+	if (n <= RESULTS_TABLE_MAX)
+		return n;
+	for (int a = 1; a < n; a++) /* insertion sort, largest first, stable */
+		for (int b = a; b > 0 && key[row[b]] > key[row[b - 1]]; b--) {
+			int t = row[b];
+
+			row[b] = row[b - 1];
+			row[b - 1] = t;
+		}
+	return RESULTS_TABLE_TOP;
+}
+
+/* The pod table of service s (cut by results_table_rows, by share). */
 static void print_pods(FILE *f, const struct cluster *c, const struct metrics *m,
 		       const struct results_reps *reps, int s, int utf8)
 {
 	const struct service *svc = &c->services[s];
 	const struct svc_stats *ss = &m->svc[s];
-	int *row = ks_calloc((size_t)ss->neps + 1, sizeof *row), n = 0, pw = 3, nw = 4;
+	int *ep = ks_calloc((size_t)ss->neps + 1, sizeof *ep), *row, n = 0, top, pw = 3, nw = 4;
+	double *sh = ks_calloc((size_t)ss->neps + 1, sizeof *sh), maxshare = 0;
 	int keep = ss->requests != ss->routed; /* keep-alive: request shares too */
-	double maxshare = 0;
 
 	for (int i = 0; i < ss->neps; i++)
-		if (ss->eps[i].ever)
-			row[n++] = i;
-	if (n > SUMMARY_PODS) /* by share, busiest first; ties in endpoint order */
-		for (int a = 1; a < n; a++)
-			for (int b = a; b > 0 && ss->eps[row[b]].flows > ss->eps[row[b - 1]].flows; b--) {
-				int t = row[b];
-
-				row[b] = row[b - 1];
-				row[b - 1] = t;
-			}
+		if (ss->eps[i].ever) {
+			sh[n] = ratio(ss->eps[i].flows, ss->routed);
+			ep[n++] = i;
+		}
+	row = ks_calloc((size_t)n + 1, sizeof *row);
+	top = results_table_rows(sh, n, row);
 	for (int k = 0; k < n; k++) {
-		int i = row[k];
+		int i = ep[row[k]];
 
-		if (n > SUMMARY_PODS && k >= SUMMARY_TOP && k < n - SUMMARY_BOTTOM)
+		if (results_table_hidden(k, n, top))
 			continue;
 		pw = name_width(pw, c->pods[svc->eps[i]].name);
 		nw = name_width(nw, c->nodes[m->pod_node[svc->eps[i]]].name);
-		maxshare = fmax(maxshare, fmax(ratio(ss->eps[i].flows, ss->routed), ss->expected_share[i]));
+		maxshare = fmax(maxshare, fmax(sh[row[k]], ss->expected_share[i]));
 	}
 	fprintf(f, "  %-*s  %-*s  %7s  %8s  %s%s%5s\n", pw, "POD", nw, "NODE", "SHARE", "EXPECTED",
 		reps ? "95% CI    " : "", keep ? "REQ SHARE  " : "", "UTIL");
 	for (int k = 0; k < n; k++) {
-		int i = row[k];
-		double sh = ratio(ss->eps[i].flows, ss->routed);
+		int i = ep[row[k]];
 
-		if (n > SUMMARY_PODS && k == SUMMARY_TOP)
+		if (k == top && top < n)
 			fprintf(f, "  %s %d more pods, shares %.2f%% to %.2f%% (every pod: pods.csv)\n",
-				utf8 ? "\u2026" : "...", n - SUMMARY_TOP - SUMMARY_BOTTOM,
-				100 * ratio(ss->eps[row[n - SUMMARY_BOTTOM - 1]].flows, ss->routed),
-				100 * ratio(ss->eps[row[SUMMARY_TOP]].flows, ss->routed));
-		if (n > SUMMARY_PODS && k >= SUMMARY_TOP && k < n - SUMMARY_BOTTOM)
+				utf8 ? "\u2026" : "...", n - top - RESULTS_TABLE_BOTTOM,
+				100 * sh[row[n - RESULTS_TABLE_BOTTOM - 1]], 100 * sh[row[top]]);
+		if (results_table_hidden(k, n, top))
 			continue;
 		fprintf(f, "  %-*s  %-*s  %6.2f%%  %7.2f%%  ", pw, c->pods[svc->eps[i]].name, nw,
-			c->nodes[m->pod_node[svc->eps[i]]].name, 100 * sh, 100 * ss->expected_share[i]);
+			c->nodes[m->pod_node[svc->eps[i]]].name, 100 * sh[row[k]],
+			100 * ss->expected_share[i]);
 		if (reps)
 			fprintf(f, "± %5.2f%%  ", 100 * results_ci95(&reps->share[s][i]));
 		if (keep)
 			fprintf(f, "%8.2f%%  ", 100 * ratio(ss->eps[i].requests, ss->requests));
 		fprintf(f, "%4.0f%%  ", 100 * m->utilization[svc->eps[i]]);
-		bar(f, sh, maxshare, 30, utf8);
+		bar(f, sh[row[k]], maxshare, 30, utf8);
 		fputc('\n', f);
 	}
 	ks_free(row);
+	ks_free(sh);
+	ks_free(ep);
 }
 
 /* Service s's block: its path, latency, skew and pod table, and its

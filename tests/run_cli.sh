@@ -206,6 +206,13 @@ assert "s7" in blocks and 3 <= len(blocks) <= 4, blocks
 assert t.count("... 15 more pods, shares ") == len(blocks)
 assert len(re.findall(r"^  w\d+-\d+ +n\d ", t, re.M)) == 15 * len(blocks)
 PY
+# check cuts its pod tables the same way and, past 50 nodes, sums the LB
+# split up instead of listing nodes.
+expect_rc 0 "check with 12 Services of 30 pods" "$bin" check "$tmp/many.json"
+[ "$(grep -c '^  \.\.\. 15 more pods, expected ' "$tmp/out")" -eq 12 ] && ok || no "check cuts pod tables"
+expect_rc 0 "check at 2,000 nodes" "$bin" check "$tmp/wide.json"
+grep -q "LB split: 2000 of 2000 nodes, 0.05% to 0.05% each" "$tmp/out" && ok || no "check sums up a wide LB split"
+grep -q "^placement (the first 200 nodes)" "$tmp/out" && ok || no "check says the placement is cut"
 # A directory, not a file.
 expect_rc 2 "directory as scenario" "$bin" check "$tmp"
 grep -q "is a directory" "$tmp/err" || no "directory message"

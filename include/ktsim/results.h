@@ -51,6 +51,19 @@ void results_reps_fini(struct results_reps *r);
  * freedom, from GSL); 0 with fewer than two values. */
 double results_ci95(const struct welford *w);
 
+/* The rows a summary table of n rows shows: all, in their order (returns
+ * n), or past RESULTS_TABLE_MAX rows the RESULTS_TABLE_TOP largest and then
+ * the RESULTS_TABLE_BOTTOM smallest of key[] (ties in row order), with a
+ * line counting the rest before row[top]. Fills row[0..n) with the order
+ * and returns top, the count shown above that line. */
+enum { RESULTS_TABLE_MAX = 24, RESULTS_TABLE_TOP = 10, RESULTS_TABLE_BOTTOM = 5 };
+int results_table_rows(const double *key, int n, int *row);
+/* Whether the k-th row of that order is hidden (between top and the bottom). */
+static inline int results_table_hidden(int k, int n, int top)
+{
+	return top < n && k >= top && k < n - RESULTS_TABLE_BOTTOM;
+}
+
 /* Create `dir` (and parents) and write results.json, pods.csv, nodes.csv
  * (and timeseries.csv with a timeline). reps (or NULL) adds each figure's
  * 95% interval over replications. Returns 0, or -1 with e set (code
