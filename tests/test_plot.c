@@ -657,6 +657,20 @@ static void plot_should_draw_a_sweep_with_bands(void)
 	rm_tree(dir);
 }
 
+/* Plot dir (4 figures and the time series) and read the time series' rows. */
+static int plot_timeseries(const char *dir, const char *pdir, char *rows[64][16])
+{
+	struct err e;
+	int rc, n;
+
+	err_init(&e);
+	ks_free(quietly(dir, plot_run_dir, &e, &rc));
+	CU_ASSERT_EQUAL(rc, 5);
+	n = dat_rows(pdir, "timeseries-web.dat", rows);
+	CU_ASSERT_EQUAL_FATAL(n, 5);
+	return n;
+}
+
 /* A hand-written timeseries.csv (samples every 2 s, 13 pods) and timeline:
  * per-second rates per pod, the 11 busiest pods apart and the other two
  * summed, drops differenced from the nodes' running totals, healthy nodes
@@ -664,10 +678,9 @@ static void plot_should_draw_a_sweep_with_bands(void)
 static void plot_should_draw_the_time_series_of_a_timeline(void)
 {
 	char dir[64], pdir[96], p[160], *rows[64][16], *gp;
-	struct err e;
 	cJSON *root, *tl;
 	FILE *f;
-	int n, rc;
+	int n;
 	/* node-1 and node-2: running totals of drops and the LB's view */
 	static const int drops[3][2] = { { 0, 0 }, { 10, 4 }, { 10, 20 } };
 	static const int healthy[3][2] = { { 1, 1 }, { 0, 1 }, { 1, 1 } };
@@ -699,11 +712,7 @@ static void plot_should_draw_the_time_series_of_a_timeline(void)
 				drops[t][nd], healthy[t][nd]);
 	}
 	fclose(f);
-	err_init(&e);
-	ks_free(quietly(dir, plot_run_dir, &e, &rc));
-	CU_ASSERT_EQUAL(rc, 5);
-	n = dat_rows(pdir, "timeseries-web.dat", rows);
-	CU_ASSERT_EQUAL_FATAL(n, 5);
+	n = plot_timeseries(dir, pdir, rows);
 	for (int t = 0; t < 3; t++) {
 		CU_ASSERT_EQUAL(atof(rows[t][0]), 2 * (t + 1));
 		/* drops 0, 14, 30 in all: 0, 7, 8 per second */
@@ -740,11 +749,7 @@ static void plot_should_draw_the_time_series_of_a_timeline(void)
 			(int[]){ 0, 20, 36 }[t], (int[]){ 3, 2, 3 }[t]);
 	}
 	fclose(f);
-	err_init(&e);
-	ks_free(quietly(dir, plot_run_dir, &e, &rc));
-	CU_ASSERT_EQUAL(rc, 5);
-	n = dat_rows(pdir, "timeseries-web.dat", rows);
-	CU_ASSERT_EQUAL_FATAL(n, 5);
+	n = plot_timeseries(dir, pdir, rows);
 	for (int t = 0; t < 3; t++) {
 		CU_ASSERT(same(rows[t][1], (double[]){ 0, 10, 8 }[t]));
 		CU_ASSERT(same(rows[t][2], (double[]){ 3, 2, 3 }[t]));
