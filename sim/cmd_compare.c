@@ -6,6 +6,7 @@
  * DIR/vN_<values>/ with the usual results files. The comparison itself is
  * built once as a cJSON tree (comparison.json) and the CSV and the table are
  * read back from it, so the three never disagree. */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +18,11 @@
 #include "ktsim/plot.h"
 #include "ktsim/results.h"
 #include "ktsim/scenario.h"
+
+/* Past CMP_SERVICES Services the table is a line per Service and the full
+ * blocks of CMP_DETAIL (as the run summary past 10). */
+#define CMP_SERVICES 10
+#define CMP_DETAIL 3
 
 #define MAX_VARIANTS 1000
 
@@ -137,18 +143,157 @@ static char *comparison_csv(const cJSON *root, const struct grid_axis *ax, int n
 }
 
 /* The side-by-side table: one block per Service, one column per variant. */
+/* The figures of the comparison table: fmt 0 fraction as %, 1 three
+ * decimals, 2 three significant digits. */
+static const struct { const char *key, *label; int fmt; } ROWS[] = {
+	{ "max_over_mean", "max/mean", 1 }, { "jain", "jain", 1 }, { "gini", "gini", 1 },
+	{ "snat_fraction", "SNAT", 0 }, { "drop_fraction", "dropped", 0 },
+	{ "second_hop_fraction", "2nd hop", 0 }, { "p99_ms", "p99 ms", 2 },
+	{ "pending", "pending pods", 2 },
+};
+
+/* Service s of variant v. */
+static const cJSON *svc_of(const cJSON *v, int s)
+{
+	return cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(v, "services"), s);
+}
+
+/* Service s's block: a row per figure and per pod, a column per variant. */
+static void print_block(const cJSON *vars, int s, int w)
+{
+	const cJSON *v;
+	int maxpods = 0;
+
+	printf("\nservice %s\n  %-16s", grid_str(svc_of(cJSON_GetArrayItem(vars, 0), s), "name"), "");
+	cJSON_ArrayForEach(v, vars)
+		printf("  %*.*s", w, w, grid_str(v, "label"));
+	putchar('\n');
+	for (size_t r = 0; r < sizeof ROWS / sizeof ROWS[0]; r++) {
+		printf("  %-16s", ROWS[r].label);
+		cJSON_ArrayForEach(v, vars) {
+			double x = grid_num(svc_of(v, s), ROWS[r].key);
+
+			if (ROWS[r].fmt == 0)
+				printf("  %*.1f%%", w - 1, 100 * x);
+			else if (ROWS[r].fmt == 1)
+				printf("  %*.3f", w, x);
+			else
+				printf("  %*.3g", w, x);
+		}
+		putchar('\n');
+	}
+	cJSON_ArrayForEach(v, vars) {
+		int n = cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(svc_of(v, s), "pod_shares"));
+
+		maxpods = n > maxpods ? n : maxpods;
+	}
+	printf("  pod: share @ node\n");
+	for (int i = 0; i < maxpods && i < 60; i++) {
+		const char *name = "";
+
+		/* Pod names agree across variants: <workload>-<ordinal>. */
+		cJSON_ArrayForEach(v, vars) {
+			const cJSON *p = cJSON_GetArrayItem(
+				cJSON_GetObjectItemCaseSensitive(svc_of(v, s), "pod_shares"), i);
+
+			if (p && !name[0])
+				name = grid_str(p, "name");
+		}
+		printf("  %-16.16s", name);
+		cJSON_ArrayForEach(v, vars) {
+			const cJSON *p = cJSON_GetArrayItem(
+				cJSON_GetObjectItemCaseSensitive(svc_of(v, s), "pod_shares"), i);
+			char cell[64];
+
+			if (p)
+				snprintf(cell, sizeof cell, "%.1f%% @%s", 100 * grid_num(p, "share"), grid_str(p, "node"));
+			else
+				snprintf(cell, sizeof cell, "-");
+			printf("  %*.*s", w, w, cell);
+		}
+		putchar('\n');
+	}
+}
+
+/* How much figure `key` of Service s differs between the variants. */
+static double spread(const cJSON *vars, int s, const char *key)
+{
+	double lo = INFINITY, hi = -INFINITY;
+	const cJSON *v;
+
+	cJSON_ArrayForEach(v, vars) {
+		double x = grid_num(svc_of(v, s), key);
+
+		lo = fmin(lo, x);
+		hi = fmax(hi, x);
+	}
+	return hi - lo;
+}
+
+/* Past CMP_SERVICES Services: a line per Service with max/mean, dropped and
+ * p99 under each variant, then the blocks of the CMP_DETAIL Services whose
+ * max/mean and of the CMP_DETAIL whose drop fraction differ most between
+ * the variants (in scenario order). */
+static void print_overview(const cJSON *vars, int nsvc, int w)
+{
+	int *pick = ks_calloc((size_t)nsvc + 1, sizeof *pick), nw = 7, ndrop = 0, cw = w < 24 ? 24 : w;
+	const cJSON *v;
+
+	for (int s = 0; s < nsvc; s++) {
+		int n = (int)strlen(grid_str(svc_of(cJSON_GetArrayItem(vars, 0), s), "name"));
+
+		nw = n > nw ? n : nw;
+	}
+	printf("\n%d Services (each in full: comparison.json, comparison.csv); per variant max/mean, "
+	       "dropped, p99 ms\n\n  %-*s", nsvc, nw, "SERVICE");
+	cJSON_ArrayForEach(v, vars)
+		printf("  %*.*s", cw, cw, grid_str(v, "label"));
+	putchar('\n');
+	for (int s = 0; s < nsvc; s++) {
+		printf("  %-*s", nw, grid_str(svc_of(cJSON_GetArrayItem(vars, 0), s), "name"));
+		cJSON_ArrayForEach(v, vars) {
+			const cJSON *sv = svc_of(v, s);
+			char cell[96];
+
+			snprintf(cell, sizeof cell, "%.3f %6.2f%% %8.3g", grid_num(sv, "max_over_mean"),
+				 100 * grid_num(sv, "drop_fraction"), grid_num(sv, "p99_ms"));
+			printf("  %*s", cw, cell);
+		}
+		putchar('\n');
+	}
+	for (int k = 0; k < CMP_DETAIL; k++) {
+		int a = -1, b = -1;
+
+		for (int s = 0; s < nsvc; s++) {
+			if (!(pick[s] & 1) && (a < 0 || spread(vars, s, "max_over_mean") >
+							 spread(vars, a, "max_over_mean")))
+				a = s;
+			if (!(pick[s] & 2) && spread(vars, s, "drop_fraction") > 0 &&
+			    (b < 0 || spread(vars, s, "drop_fraction") > spread(vars, b, "drop_fraction")))
+				b = s;
+		}
+		pick[a] |= 1;
+		if (b >= 0) {
+			pick[b] |= 2;
+			ndrop++;
+		}
+	}
+	printf("\nin detail: the %d Services whose max/mean differs most between the variants",
+	       CMP_DETAIL);
+	if (ndrop)
+		printf(" and the %d whose drops differ most\n", ndrop);
+	else
+		printf("; no drops differ\n");
+	for (int s = 0; s < nsvc; s++)
+		if (pick[s])
+			print_block(vars, s, w);
+	ks_free(pick);
+}
+
 static void print_table(const cJSON *root, int nvar)
 {
 	const cJSON *vars = cJSON_GetObjectItemCaseSensitive(root, "variants");
-	const cJSON *first = cJSON_GetArrayItem(vars, 0);
-	int nsvc = cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(first, "services"));
-	/* fmt: 0 fraction as %, 1 three decimals, 2 three significant digits */
-	static const struct { const char *key, *label; int fmt; } rows[] = {
-		{ "max_over_mean", "max/mean", 1 }, { "jain", "jain", 1 }, { "gini", "gini", 1 },
-		{ "snat_fraction", "SNAT", 0 }, { "drop_fraction", "dropped", 0 },
-		{ "second_hop_fraction", "2nd hop", 0 }, { "p99_ms", "p99 ms", 2 },
-		{ "pending", "pending pods", 2 },
-	};
+	int nsvc = cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(vars, 0), "services"));
 	const cJSON *v0;
 	int w = 16;
 
@@ -160,62 +305,12 @@ static void print_table(const cJSON *root, int nvar)
 
 	printf("\n%s  (seed %g)  %d variant%s\n", grid_str(cJSON_GetObjectItemCaseSensitive(root, "scenario"), "name"),
 	       grid_num(root, "seed"), nvar, nvar == 1 ? "" : "s");
-	for (int s = 0; s < nsvc; s++) {
-		int maxpods = 0;
-		const cJSON *v;
-
-		printf("\nservice %s\n  %-16s", grid_str(cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(first, "services"), s), "name"), "");
-		cJSON_ArrayForEach(v, vars)
-			printf("  %*.*s", w, w, grid_str(v, "label"));
-		putchar('\n');
-		for (size_t r = 0; r < sizeof rows / sizeof rows[0]; r++) {
-			printf("  %-16s", rows[r].label);
-			cJSON_ArrayForEach(v, vars) {
-				const cJSON *sv = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(v, "services"), s);
-				double x = grid_num(sv, rows[r].key);
-
-				if (rows[r].fmt == 0)
-					printf("  %*.1f%%", w - 1, 100 * x);
-				else if (rows[r].fmt == 1)
-					printf("  %*.3f", w, x);
-				else
-					printf("  %*.3g", w, x);
-			}
-			putchar('\n');
-		}
-		cJSON_ArrayForEach(v, vars) {
-			const cJSON *sv = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(v, "services"), s);
-			int n = cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(sv, "pod_shares"));
-
-			maxpods = n > maxpods ? n : maxpods;
-		}
-		printf("  pod: share @ node\n");
-		for (int i = 0; i < maxpods && i < 60; i++) {
-			const char *name = "";
-
-			/* Pod names agree across variants: <workload>-<ordinal>. */
-			cJSON_ArrayForEach(v, vars) {
-				const cJSON *sv = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(v, "services"), s);
-				const cJSON *p = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(sv, "pod_shares"), i);
-
-				if (p && !name[0])
-					name = grid_str(p, "name");
-			}
-			printf("  %-16.16s", name);
-			cJSON_ArrayForEach(v, vars) {
-				const cJSON *sv = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(v, "services"), s);
-				const cJSON *p = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(sv, "pod_shares"), i);
-				char cell[64];
-
-				if (p)
-					snprintf(cell, sizeof cell, "%.1f%% @%s", 100 * grid_num(p, "share"), grid_str(p, "node"));
-				else
-					snprintf(cell, sizeof cell, "-");
-				printf("  %*.*s", w, w, cell);
-			}
-			putchar('\n');
-		}
+	if (nsvc > CMP_SERVICES) {
+		print_overview(vars, nsvc, w);
+		return;
 	}
+	for (int s = 0; s < nsvc; s++)
+		print_block(vars, s, w);
 }
 
 int cmd_compare(int argc, char **argv)

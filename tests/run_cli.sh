@@ -206,6 +206,19 @@ assert "s7" in blocks and 3 <= len(blocks) <= 4, blocks
 assert t.count("... 15 more pods, shares ") == len(blocks)
 assert len(re.findall(r"^  w\d+-\d+ +n\d ", t, re.M)) == 15 * len(blocks)
 PY
+# compare past 10 Services: a line per Service, then the blocks of those whose
+# figures differ most between the variants (s7 is the one Local drops).
+expect_rc 0 "compare with 12 Services" "$bin" compare "$tmp/many.json" -o "$tmp/cmpmany" \
+	--vary 'services[7].externalTrafficPolicy=Local,Cluster'
+python3 - "$tmp/out" <<'PY' && ok || no "compare at scale: overview and the differing Services"
+import re, sys
+t = open(sys.argv[1]).read()
+assert "12 Services (each in full: comparison.json, comparison.csv)" in t, t[:400]
+assert len(re.findall(r"^  s\d+ +\d", t, re.M)) == 12
+assert "and the 1 whose drops differ most" in t
+blocks = re.findall(r"^service (s\d+)$", t, re.M)
+assert "s7" in blocks and 3 <= len(blocks) <= 4, blocks
+PY
 # check cuts its pod tables the same way and, past 50 nodes, sums the LB
 # split up instead of listing nodes.
 expect_rc 0 "check with 12 Services of 30 pods" "$bin" check "$tmp/many.json"
