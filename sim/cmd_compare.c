@@ -236,7 +236,9 @@ static double spread(const cJSON *vars, int s, const char *key)
  * the variants (in scenario order). */
 static void print_overview(const cJSON *vars, int nsvc, int w)
 {
-	int *pick = ks_calloc((size_t)nsvc + 1, sizeof *pick), nw = 7, ndrop = 0, cw = w < 24 ? 24 : w;
+	int *pick = ks_calloc((size_t)nsvc + 1, sizeof *pick), nw = 7, ndrop, cw = w < 24 ? 24 : w;
+	double *dskew = ks_calloc((size_t)nsvc + 1, sizeof *dskew);
+	double *ddrop = ks_calloc((size_t)nsvc + 1, sizeof *ddrop);
 	const cJSON *v;
 
 	for (int s = 0; s < nsvc; s++) {
@@ -261,23 +263,11 @@ static void print_overview(const cJSON *vars, int nsvc, int w)
 		}
 		putchar('\n');
 	}
-	for (int k = 0; k < CMP_DETAIL; k++) {
-		int a = -1, b = -1;
-
-		for (int s = 0; s < nsvc; s++) {
-			if (!(pick[s] & 1) && (a < 0 || spread(vars, s, "max_over_mean") >
-							 spread(vars, a, "max_over_mean")))
-				a = s;
-			if (!(pick[s] & 2) && spread(vars, s, "drop_fraction") > 0 &&
-			    (b < 0 || spread(vars, s, "drop_fraction") > spread(vars, b, "drop_fraction")))
-				b = s;
-		}
-		pick[a] |= 1;
-		if (b >= 0) {
-			pick[b] |= 2;
-			ndrop++;
-		}
+	for (int s = 0; s < nsvc; s++) {
+		dskew[s] = spread(vars, s, "max_over_mean");
+		ddrop[s] = spread(vars, s, "drop_fraction");
 	}
+	ndrop = results_pick_top(dskew, ddrop, nsvc, CMP_DETAIL, pick);
 	printf("\nin detail: the %d Services whose max/mean differs most between the variants",
 	       CMP_DETAIL);
 	if (ndrop)
@@ -287,6 +277,8 @@ static void print_overview(const cJSON *vars, int nsvc, int w)
 	for (int s = 0; s < nsvc; s++)
 		if (pick[s])
 			print_block(vars, s, w);
+	ks_free(ddrop);
+	ks_free(dskew);
 	ks_free(pick);
 }
 

@@ -770,6 +770,29 @@ static void print_service(FILE *f, const struct cluster *c, const struct metrics
 	}
 }
 
+int results_pick_top(const double *x, const double *y, int n, int k, int *pick)
+{
+	int ny = 0;
+
+	for (int r = 0; r < k; r++) {
+		int a = -1, b = -1;
+
+		for (int s = 0; s < n; s++) {
+			if (!(pick[s] & 1) && (a < 0 || x[s] > x[a]))
+				a = s;
+			if (!(pick[s] & 2) && y[s] > 0 && (b < 0 || y[s] > y[b]))
+				b = s;
+		}
+		if (a >= 0)
+			pick[a] |= 1;
+		if (b >= 0) {
+			pick[b] |= 2;
+			ny++;
+		}
+	}
+	return ny;
+}
+
 /* Past SUMMARY_SERVICES Services: one line each, then the blocks of the
  * SUMMARY_DETAIL most skewed and the SUMMARY_DETAIL dropping the largest
  * share (in scenario order). */
@@ -777,7 +800,9 @@ static void print_overview(FILE *f, const struct cluster *c, const struct metric
 			   const struct results_reps *reps, int utf8)
 {
 	struct svc_summary *sum = ks_calloc((size_t)c->nservices, sizeof *sum);
-	int *pick = ks_calloc((size_t)c->nservices, sizeof *pick), w = 7, ndrop = 0;
+	int *pick = ks_calloc((size_t)c->nservices, sizeof *pick), w = 7, ndrop;
+	double *skew = ks_calloc((size_t)c->nservices, sizeof *skew);
+	double *drop = ks_calloc((size_t)c->nservices, sizeof *drop);
 
 	for (int s = 0; s < c->nservices; s++) {
 		results_summarize(m, s, &sum[s]);
@@ -792,24 +817,11 @@ static void print_overview(FILE *f, const struct cluster *c, const struct metric
 			(unsigned long long)m->svc[s].offered, 100 * sum[s].drop_fraction,
 			sum[s].skew.max_over_mean, sum[s].p99_ms, 100 * sum[s].snat_fraction,
 			100 * sum[s].second_hop_fraction);
-	/* the SUMMARY_DETAIL largest of each figure, first in scenario order on ties */
-	for (int k = 0; k < SUMMARY_DETAIL; k++) {
-		int a = -1, b = -1;
-
-		for (int s = 0; s < c->nservices; s++) {
-			if (!(pick[s] & 1) && (a < 0 || sum[s].skew.max_over_mean > sum[a].skew.max_over_mean))
-				a = s;
-			if (!(pick[s] & 2) && sum[s].drop_fraction > 0 &&
-			    (b < 0 || sum[s].drop_fraction > sum[b].drop_fraction))
-				b = s;
-		}
-		if (a >= 0)
-			pick[a] |= 1;
-		if (b >= 0)
-			pick[b] |= 2;
+	for (int s = 0; s < c->nservices; s++) {
+		skew[s] = sum[s].skew.max_over_mean;
+		drop[s] = sum[s].drop_fraction;
 	}
-	for (int s = 0; s < c->nservices; s++)
-		ndrop += (pick[s] & 2) != 0;
+	ndrop = results_pick_top(skew, drop, c->nservices, SUMMARY_DETAIL, pick);
 	fprintf(f, "\nin detail: the %d most skewed (max/mean)", SUMMARY_DETAIL);
 	if (ndrop)
 		fprintf(f, " and the %d dropping the most flows\n", ndrop);
@@ -818,6 +830,8 @@ static void print_overview(FILE *f, const struct cluster *c, const struct metric
 	for (int s = 0; s < c->nservices; s++)
 		if (pick[s])
 			print_service(f, c, m, reps, s, utf8);
+	ks_free(drop);
+	ks_free(skew);
 	ks_free(pick);
 	ks_free(sum);
 }

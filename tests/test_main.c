@@ -73,7 +73,7 @@ CU_ErrorCode tests_add(const char *name, const struct test_case *cases)
 int main(int argc, char **argv)
 {
 	CU_ErrorCode (*suites[])(void) = {
-		suite_engine, suite_rng, suite_dist, suite_stats, suite_pool,
+		suite_engine, suite_rng, suite_dist, suite_stats, suite_pool, suite_ring,
 		suite_json, suite_jsonw, suite_ofile, suite_metrics, suite_scenario, suite_placement, suite_seeds, suite_capacity, suite_dataplane, suite_dynamics, suite_plot, suite_importer, suite_ipvs, suite_maglev,
 	};
 	unsigned failed;

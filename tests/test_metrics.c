@@ -11,6 +11,7 @@
 #include "ktsim/pool.h"
 #include "ktsim/proxy.h"
 #include "ktsim/server.h"
+#include "ktsim/results.h"
 #include "tests.h"
 
 static const int zones[8]; /* every hand-built node in zone 0 */
@@ -334,6 +335,40 @@ static void metrics_should_share_node_rows_beyond_the_limit(void)
 	metrics_fini(&a);
 }
 
+/* The summary's selections: a table past 24 rows shows the 10 largest and
+ * the 5 smallest (ties in row order); the Services shown in full are the k
+ * largest of one figure and the k largest positive of another. */
+static void results_should_pick_the_rows_and_services_a_summary_shows(void)
+{
+	double key[30], x[6] = { 1, 5, 5, 2, 0, 9 }, y[6] = { 0, 0, 0.5, 0, 0.1, 0 };
+	int row[30], pick[6] = { 0 }, top;
+
+	for (int i = 0; i < 30; i++)
+		key[i] = i % 3 == 0 ? 100 - i : i % 3;
+	top = results_table_rows(key, 24, row);
+	CU_ASSERT_EQUAL(top, 24);
+	for (int i = 0; i < 24; i++)
+		CU_ASSERT_EQUAL(row[i], i);
+	top = results_table_rows(key, 30, row);
+	CU_ASSERT_EQUAL(top, RESULTS_TABLE_TOP);
+	for (int k = 0; k < 10; k++) /* 100, 97, ..., 73: rows 0, 3, ..., 27 */
+		CU_ASSERT_EQUAL(row[k], 3 * k);
+	for (int k = 1; k < 30; k++)
+		CU_ASSERT(key[row[k]] <= key[row[k - 1]]);
+	/* the smallest five: the last rows with 1 (7, 10, ... 28), in row order */
+	CU_ASSERT_EQUAL(row[25], 16);
+	CU_ASSERT_EQUAL(row[29], 28);
+	CU_ASSERT(results_table_hidden(10, 30, top) && results_table_hidden(24, 30, top));
+	CU_ASSERT(!results_table_hidden(9, 30, top) && !results_table_hidden(25, 30, top));
+	CU_ASSERT(!results_table_hidden(12, 20, 20));
+	CU_ASSERT_EQUAL(results_pick_top(x, y, 6, 2, pick), 2);
+	CU_ASSERT_EQUAL(pick[5], 1); /* 9 */
+	CU_ASSERT_EQUAL(pick[1], 1); /* the first 5 */
+	CU_ASSERT_EQUAL(pick[2], 2); /* 0.5, not the second 5 */
+	CU_ASSERT_EQUAL(pick[4], 2);
+	CU_ASSERT_EQUAL(pick[0] | pick[3], 0);
+}
+
 CU_ErrorCode suite_metrics(void)
 {
 	static const struct test_case cases[] = {
@@ -348,6 +383,8 @@ CU_ErrorCode suite_metrics(void)
 		{ "server_should_queue_fifo_and_refuse_when_full", server_should_queue_fifo_and_refuse_when_full },
 		{ "server_should_keep_fifo_order_and_hand_back_its_queue", server_should_keep_fifo_order_and_hand_back_its_queue },
 		{ "metrics_should_share_node_rows_beyond_the_limit", metrics_should_share_node_rows_beyond_the_limit },
+		{ "results_should_pick_the_rows_and_services_a_summary_shows",
+		  results_should_pick_the_rows_and_services_a_summary_shows },
 		{ NULL, NULL },
 	};
 	return tests_add("metrics", cases);

@@ -11,6 +11,7 @@ CU_ErrorCode suite_rng(void);
 CU_ErrorCode suite_dist(void);
 CU_ErrorCode suite_stats(void);
 CU_ErrorCode suite_pool(void);
+CU_ErrorCode suite_ring(void);
 CU_ErrorCode suite_json(void);
 CU_ErrorCode suite_jsonw(void);
 CU_ErrorCode suite_ofile(void);

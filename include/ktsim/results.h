@@ -64,6 +64,11 @@ static inline int results_table_hidden(int k, int n, int top)
 	return top < n && k >= top && k < n - RESULTS_TABLE_BOTTOM;
 }
 
+/* Mark in pick[0..n) (zeroed by the caller) the k largest of x[] with bit 1
+ * and the k largest positive y[] with bit 2 (ties: the first in order), for
+ * the Services a summary shows in full. Returns how many got bit 2. */
+int results_pick_top(const double *x, const double *y, int n, int k, int *pick);
+
 /* Create `dir` (and parents) and write results.json, pods.csv, nodes.csv
  * (and timeseries.csv with a timeline). reps (or NULL) adds each figure's
  * 95% interval over replications. Returns 0, or -1 with e set (code
