@@ -334,7 +334,8 @@ static int finish(const char *dir, const char (*names)[96], const struct job *j,
 			}
 		if (st == -1)
 			return err_set(e, ERR_RUN, a, 0, 0, NULL,
-				       "gnuplot took more than %d s; stopped it", GNUPLOT_TIMEOUT_S);
+				       "gnuplot took more than %d s for %d script%s; stopped it",
+				       GNUPLOT_TIMEOUT_S * j->count, j->count, j->count == 1 ? "" : "s");
 		if (st == 0)
 			return err_set(e, ERR_RUN, a, 0, 0, NULL, "gnuplot wrote no image");
 		return err_set(e, ERR_RUN, a, 0, 0, NULL, "gnuplot failed (%s %d)",
