@@ -39,6 +39,7 @@ extern char **environ;
 #define GNUPLOT_TIMEOUT_S 120 /* per script */
 #define PLOT_JOBS 8           /* gnuplot runs at once, at most */
 #define PLOT_BATCH 25         /* scripts per gnuplot run, at most */
+#define PLOT_BAR_MIN 20       /* figures from which a terminal gets a progress bar */
 #define MAX_TICS 60           /* tic labels on an axis before they are thinned */
 
 /* Every script, before its body: terminals, the Okabe-Ito palette (safe for
@@ -347,7 +348,8 @@ static int finish(const char *dir, const char (*names)[96], const struct job *j,
 
 /* Draw names[0..n) in batches of up to PLOT_BATCH scripts, up to one
  * gnuplot per online CPU (PLOT_JOBS at most) at a time: a run with a
- * thousand Services has two thousand figures. After a failure nothing new
+ * thousand Services has two thousand figures (a progress bar on stderr when
+ * it is a terminal). After a failure nothing new
  * starts; the error reported is that of the first failed figure in list
  * order, so it does not depend on which run finished first. */
 static void render_all(const char *dir, const char (*names)[96], int n, struct err *e)
@@ -359,8 +361,11 @@ static void render_all(const char *dir, const char (*names)[96], int n, struct e
 	int nrun = 0, next = 0, failed = n; /* the lowest failed index */
 	/* batches small enough that every CPU gets several */
 	int batch = n / (4 * jobs) < 1 ? 1 : n / (4 * jobs) > PLOT_BATCH ? PLOT_BATCH : n / (4 * jobs);
-	struct timespec nap = { 0, 2000000 };
+	struct timespec nap = { 0, 2000000 }, t0;
+	/* a progress bar on a terminal when there are enough figures to wait for */
+	int bar = n >= PLOT_BAR_MIN && isatty(2), drawn = 0;
 
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 	err_init(&first);
 	while (nrun > 0 || (next < n && failed == n)) {
 		int reaped = 0;
@@ -397,12 +402,23 @@ static void render_all(const char *dir, const char (*names)[96], int n, struct e
 				failed = bad;
 				first = fe;
 			}
+			drawn += run[k].count;
 			run[k--] = run[--nrun];
 			reaped = 1;
+			if (bar) {
+				int f = drawn * 30 / n;
+				double el = since(&t0);
+
+				fprintf(stderr, "\r  plots [%.*s%*s] %3d%%  %d/%d figures  ETA %.0f s ", f,
+					"##############################", 30 - f, "", 100 * drawn / n, drawn,
+					n, el / drawn * (n - drawn));
+			}
 		}
 		if (!reaped && nrun > 0)
 			nanosleep(&nap, NULL);
 	}
+	if (bar)
+		fprintf(stderr, "\r%*s\r", 79, "");
 	if (failed < n)
 		*e = first;
 }

@@ -206,6 +206,14 @@ assert "s7" in blocks and 3 <= len(blocks) <= 4, blocks
 assert t.count("... 15 more pods, shares ") == len(blocks)
 assert len(re.findall(r"^  w\d+-\d+ +n\d ", t, re.M)) == 15 * len(blocks)
 PY
+# plot draws a progress bar when stderr is a terminal (script(1) gives it a
+# pty) and there are 20 figures or more, and none into a file.
+if command -v gnuplot >/dev/null 2>&1; then
+	script -qec "$bin plot $tmp/many" /dev/null >"$tmp/pty" 2>&1 </dev/null
+	grep -q "37/37 figures" "$tmp/pty" && ok || no "plot progress bar on a terminal"
+	expect_rc 0 "plot into a file" "$bin" plot "$tmp/many"
+	grep -q "figures" "$tmp/err" && no "plot progress bar into a file" || ok
+fi
 # compare past 10 Services: a line per Service, then the blocks of those whose
 # figures differ most between the variants (s7 is the one Local drops).
 expect_rc 0 "compare with 12 Services" "$bin" compare "$tmp/many.json" -o "$tmp/cmpmany" \
