@@ -187,9 +187,10 @@ static void probe_result(struct sim *s, int svc, int n, int pass)
 /* A probe goes out: a running node answers at once (200, or 503 under Local
  * without a Ready local endpoint); a down node does not answer, and the
  * probe fails when timeout_s runs out (EV_PROBE_FAIL) - so a failed node is
- * noticed timeout_s later than a 503 would be (AWS and GCP: a check
- * "fails" when no response arrives within the timeout, which must not
- * exceed the interval). */
+ * noticed timeout_s later than a 503 would be (AWS target groups'
+ * HealthCheckTimeoutSeconds: "the amount of time during which no response
+ * means a failed health check"; GCP health checks' timeoutSec, at most
+ * checkIntervalSec - ktsim does not enforce that bound). */
 static void on_probe(struct engine *eng, const struct event *ev, void *ctx)
 {
 	struct sim *s = ctx;
@@ -316,11 +317,11 @@ static void on_gone(struct engine *eng, const struct event *ev, void *ctx)
 	s->pod_node[p] = -1;
 	set_state(s, p, PS_GONE, ev->time);
 	reconcile(s, s->c->pods[p].workload, ev->time);
-	/* Its requests are free: every workload's Pending pods may fit now
-	 * (the scheduler requeues unschedulable pods on an assigned pod's
-	 * delete event, pkg/scheduler/internal/queue). */
+	/* Its requests are free: every other workload's Pending pods may fit
+	 * now (reconcile retried its own; the scheduler requeues unschedulable
+	 * pods on an assigned pod's delete event, pkg/scheduler/internal/queue). */
 	for (int q = 0; q < s->c->npods; q++)
-		if (s->dyn->pod_state[q] == PS_PENDING)
+		if (s->dyn->pod_state[q] == PS_PENDING && s->c->pods[q].workload != s->c->pods[p].workload)
 			schedule_pod(s, q, s->c->pods[q].workload, ev->time);
 }
 

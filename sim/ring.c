@@ -29,22 +29,18 @@ void ring_fini(struct ring *r)
 	memset(r, 0, sizeof *r);
 }
 
-void *ring_push(struct ring *r)
+void ring_grow(struct ring *r)
 {
-	if (r->len == r->cap) {
-		/* Unwrap into a twice larger array. */
-		size_t cap = r->cap ? 2 * r->cap : 16, first = r->cap - r->head;
-		char *b = ks_malloc(cap * r->size);
+	/* Unwrap into a twice larger array. */
+	size_t cap = r->cap ? 2 * r->cap : 16, first = r->cap - r->head;
+	char *b = ks_malloc(cap * r->size);
 
-		if (r->len > 0) {
-			memcpy(b, r->buf + r->head * r->size, first * r->size);
-			memcpy(b + first * r->size, r->buf, r->head * r->size);
-		}
-		ks_free(r->buf);
-		r->buf = b;
-		r->head = 0;
-		r->cap = cap;
+	if (r->len > 0) {
+		memcpy(b, r->buf + r->head * r->size, first * r->size);
+		memcpy(b + first * r->size, r->buf, r->head * r->size);
 	}
-	r->len++;
-	return ring_at(r, r->len - 1);
+	ks_free(r->buf);
+	r->buf = b;
+	r->head = 0;
+	r->cap = cap;
 }

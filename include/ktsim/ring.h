@@ -23,12 +23,21 @@ struct ring {
  * front, so its page faults fall in set-up rather than in the run. */
 void ring_init(struct ring *r, size_t size, size_t expect);
 void ring_fini(struct ring *r);
-/* A slot for a new last record (growing the array when full). */
-void *ring_push(struct ring *r);
+/* Double the array, keeping the records in order (ring_push's slow path). */
+void ring_grow(struct ring *r);
 /* The k-th record from the front (k < len). */
 static inline void *ring_at(const struct ring *r, size_t k)
 {
 	return r->buf + ((r->head + k) & (r->cap - 1)) * r->size;
+}
+/* A slot for a new last record (growing the array when full). Inline: a
+ * connection pushes one as it closes. */
+static inline void *ring_push(struct ring *r)
+{
+	if (r->len == r->cap)
+		ring_grow(r);
+	r->len++;
+	return ring_at(r, r->len - 1);
 }
 /* Drop the front record (len > 0). */
 static inline void ring_pop(struct ring *r)
