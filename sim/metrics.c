@@ -201,6 +201,8 @@ void metrics_merge(struct metrics *dst, const struct metrics *src)
 	for (int i = 0; i < dst->ntimeline && src->timeline_drops; i++)
 		dst->timeline_drops[i] += src->timeline_drops[i];
 	dst->events += src->events;
+	dst->scheduler_runs += src->scheduler_runs;
+	dst->lb_rebuilds += src->lb_rebuilds;
 	dst->wall_s += src->wall_s;
 	dst->measured_s += src->measured_s;
 	dst->replications += src->replications;

@@ -102,6 +102,7 @@ struct dyn {
 	struct hc_state *hc;          /* [svc * nnodes + node] */
 	int *hc_healthy;              /* by service: nodes its LB sees healthy */
 	uint8_t *speaker;             /* [svc * nnodes + node]: MetalLB sees its speaker */
+	int *lb_in;                   /* [svc * nnodes + node]: lb_input the LB was built from */
 	struct rng hc_rng, sync_rng;
 	double *sync_jitter;          /* by node */
 	uint8_t *etp;                 /* by service: externalTrafficPolicy now */
@@ -110,6 +111,8 @@ struct dyn {
 	int *roll_surge, *roll_unavail;
 	uint8_t *roll_new;            /* by pod: created by the current rollout */
 	uint64_t nonce;               /* placement calls */
+	uint64_t *stuck_at;           /* by workload: retry_gen when a pod of it stayed Pending */
+	uint64_t retry_gen;           /* bumped per retry pass and per pod placed in one */
 	uint64_t *drops_at;           /* by timeline event: total drops when it fired */
 	/* timeseries */
 	char *ts;

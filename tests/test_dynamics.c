@@ -203,6 +203,74 @@ static void dynamics_should_schedule_a_pending_pod_when_another_workload_frees_r
 	done(&r);
 }
 
+/* Pods of one workload are alike: once one stays Pending in a retry the
+ * rest of its workload are passed over. 50 of b's 400m pods wait behind a's
+ * two on a 1000m node; a scales to 0 at 10 s and each deletion makes room
+ * for exactly one b pod (600m free, then 200m). Trying every Pending pod on
+ * each deletion would run the scheduler ~100 times; passing over runs it
+ * twice per deletion (the pod that fits and the next that does not). */
+static void dynamics_should_pass_over_alike_pending_pods(void)
+{
+	static const char text[] =
+		"{\"duration_s\": 30, \"nodes\": [{\"name\": \"n\", \"cpu_m\": 1000}],"
+		" \"workloads\": ["
+		"  {\"name\": \"a\", \"replicas\": 2, \"labels\": {\"app\": \"a\"}, \"requests\": {\"cpu_m\": 400},"
+		"   \"terminationGracePeriod_s\": 0},"
+		"  {\"name\": \"b\", \"replicas\": 50, \"labels\": {\"app\": \"b\"}, \"requests\": {\"cpu_m\": 400}}],"
+		" \"services\": [{\"name\": \"b\", \"type\": \"LoadBalancer\", \"selector\": {\"app\": \"b\"}}],"
+		" \"clients\": [{\"name\": \"c\", \"service\": \"b\", \"arrival\": {\"process\": \"poisson\", \"rate_per_s\": 100}}],"
+		" \"timeline\": [{\"at_s\": 10, \"action\": \"scale\", \"workload\": \"a\", \"replicas\": 0}]}";
+	char path[32];
+	struct run r;
+	int placed = 0;
+
+	tests_temp_file(path, text, sizeof text - 1);
+	run(&r, path, NULL, 0);
+	unlink(path);
+	for (int p = 0; p < r.c->npods; p++)
+		placed += r.c->pods[p].workload == 1 && r.m->pod_node[p] >= 0;
+	printf("b placed %d, scheduler runs %llu ", placed, (unsigned long long)r.m->scheduler_runs);
+	CU_ASSERT_EQUAL(placed, 2);
+	CU_ASSERT(r.m->scheduler_runs >= 4);
+	CU_ASSERT(r.m->scheduler_runs <= 6);
+	done(&r);
+}
+
+/* An LB that follows the nodes' endpoints (here TKE's only-nodes-with-pods
+ * binding, no health check) is rebuilt only when a node's sync changes what
+ * it knows of that node. A rolling update of 4 pods over 20 nodes makes 12
+ * endpoint changes (each new pod Ready, each old one Terminating, then
+ * Gone), each synced by all 20 nodes: rebuilding on every sync costs 240.
+ * Only a node whose ready local count changed needs one - a new pod's node
+ * and an old pod's node, 8 in all (16 allowed). The LB still follows the
+ * pods: all 8 serve in turn. */
+static void dynamics_should_rebuild_the_lb_only_when_its_view_changes(void)
+{
+	static const char text[] =
+		"{\"duration_s\": 60, \"nodes\": [{\"generate\": {\"count\": 20, \"prefix\": \"n\"}}],"
+		" \"workloads\": [{\"name\": \"w\", \"replicas\": 4, \"labels\": {\"app\": \"w\"},"
+		"  \"terminationGracePeriod_s\": 0, \"readiness_delay_s\": 2,"
+		"  \"podAntiAffinity\": {\"type\": \"required\", \"topologyKey\": \"kubernetes.io/hostname\"}}],"
+		" \"services\": [{\"name\": \"s\", \"type\": \"LoadBalancer\", \"selector\": {\"app\": \"w\"},"
+		"  \"externalTrafficPolicy\": \"Local\", \"loadBalancer\": {\"mode\": \"only-nodes-with-pods\"}}],"
+		" \"clients\": [{\"name\": \"c\", \"service\": \"s\", \"arrival\": {\"process\": \"poisson\", \"rate_per_s\": 200}}],"
+		" \"timeline\": [{\"at_s\": 10, \"action\": \"rollout\", \"workload\": \"w\", \"maxSurge\": 1, \"maxUnavailable\": 0}]}";
+	char path[32];
+	struct run r;
+	int served = 0;
+
+	tests_temp_file(path, text, sizeof text - 1);
+	run(&r, path, NULL, 0);
+	unlink(path);
+	for (int k = 0; k < r.ss->neps; k++)
+		served += r.ss->eps[k].completed > 0;
+	printf("lb rebuilds %llu, pods served %d ", (unsigned long long)r.m->lb_rebuilds, served);
+	CU_ASSERT_EQUAL(served, 8); /* the 4 old pods, then the 4 new ones */
+	CU_ASSERT(r.m->lb_rebuilds >= 8);
+	CU_ASSERT(r.m->lb_rebuilds <= 16);
+	done(&r);
+}
+
 /* set_rate changes the Poisson rate from its time on. */
 static void dynamics_should_change_the_rate(void)
 {
@@ -289,6 +357,9 @@ CU_ErrorCode suite_dynamics(void)
 		  dynamics_should_notice_a_failed_node_only_when_probes_time_out },
 		{ "dynamics_should_schedule_a_pending_pod_when_another_workload_frees_room",
 		  dynamics_should_schedule_a_pending_pod_when_another_workload_frees_room },
+		{ "dynamics_should_pass_over_alike_pending_pods", dynamics_should_pass_over_alike_pending_pods },
+		{ "dynamics_should_rebuild_the_lb_only_when_its_view_changes",
+		  dynamics_should_rebuild_the_lb_only_when_its_view_changes },
 		{ "dynamics_should_change_the_rate", dynamics_should_change_the_rate },
 		{ "dynamics_should_fail_over_the_l2_leader", dynamics_should_fail_over_the_l2_leader },
 		{ "dynamics_should_keep_old_connections_on_old_pods_after_a_scale_up",

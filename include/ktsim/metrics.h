@@ -88,6 +88,9 @@ struct metrics {
 	int *pod_node;              /* by pod: where it ran last (-1: never) */
 	double measured_s;          /* simulated seconds after warm-up */
 	uint64_t events;
+	/* control-plane work during the run (not in results.json) */
+	uint64_t scheduler_runs;    /* scheduling cycles run for pods */
+	uint64_t lb_rebuilds;       /* LB pools rebuilt */
 	double wall_s;
 	int interrupted;
 	int replications;           /* runs folded in (1 for one run) */
