@@ -54,6 +54,13 @@ es=${ENVELOPE_S:-20}
 t2=$(date +%s.%N)
 line "bench-envelope (${es} s simulated)" "$out/envelope"
 echo "bench-envelope whole run          $(python3 -c "print(f'{$t2 - $t1:.2f}')") s (load, placement, run, results)"
+# Control-plane work: a 1,000-pod rolling update on 500 nodes beside 3,000
+# Pending pods (scheduler retries, 500 proxy syncs per endpoint change, an
+# LB that follows the nodes' endpoints); the wall clock of the whole run.
+t3=$(date +%s.%N)
+"$bin" run scenarios/bench-rollout.json -q -o "$out/rollout" || exit 1
+t4=$(date +%s.%N)
+echo "bench-rollout whole run           $(python3 -c "print(f'{$t4 - $t3:.2f}')") s (500 nodes, 1,000-pod rollout, 3,000 Pending)"
 # Memory must not grow with the number of flows simulated: the same model
 # (Cluster) for 10 M and for 100 M flows (19.2 flows/ms), peak RSS within 5%.
 for n in 10 100; do
