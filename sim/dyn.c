@@ -147,6 +147,8 @@ static void speakers_notice(struct sim *s, int n, int up, double now)
 	}
 }
 
+static void probe_wake(struct sim *s, int svc, int n, double now);
+
 static void on_sync(struct engine *eng, const struct event *ev, void *ctx)
 {
 	struct sim *s = ctx;
@@ -159,6 +161,7 @@ static void on_sync(struct engine *eng, const struct event *ev, void *ctx)
 		d->view[vi(d, svc, n)] = v;
 	else
 		return;
+	probe_wake(s, svc, n, ev->time);
 	/* LBs that follow endpoints without probing (MetalLB, TKE bindings,
 	 * weights from the health check header) re-read them with the node;
 	 * only this node's view changed, so when what the LB knows of it is
@@ -181,6 +184,32 @@ static int probe_passes(struct sim *s, int svc, int n)
 		return 1;
 	/* healthCheckNodePort counts the proxy's Ready local endpoints only */
 	return proxy_local_count(sim_view(s, svc, n, &v), n) > 0;
+}
+
+/* The LB probes every node every interval_s, but a probe that finds what
+ * the LB already believes (and no streak to reset) changes nothing, so only
+ * probes that may change something are simulated: after a change that can
+ * alter node n's answer (its proxy's sync, the node going down or up, a new
+ * externalTrafficPolicy) its probes resume at the next time of its fixed
+ * schedule, and stop once the LB agrees with the answer again. The probe
+ * times are those of the full schedule (each the last plus interval_s), so
+ * the outcome is the same as probing all the time: a 5,000-node, 1,000-
+ * Service run with a timeline keeps 5 million fewer events pending. */
+static void probe_wake(struct sim *s, int svc, int n, double now)
+{
+	struct dyn *d = s->dyn;
+	const struct health_check *hc = &s->c->services[svc].lb.hc;
+	struct hc_state *h = &d->hc[vi(d, svc, n)];
+	double *t = &d->probe_t[vi(d, svc, n)];
+
+	if (!hc->enabled || h->probing)
+		return;
+	if (h->streak == 0 && (d->node_up[n] ? probe_passes(s, svc, n) == h->healthy : !h->healthy))
+		return;
+	while (*t < now)
+		*t += hc->interval_s;
+	h->probing = 1;
+	engine_schedule(s->eng, *t, EV_PROBE, (uint32_t)svc, (uint64_t)n);
 }
 
 /* One probe's result for node n of Service svc: a node flips after
@@ -210,20 +239,35 @@ static void probe_result(struct sim *s, int svc, int n, int pass)
 static void on_probe(struct engine *eng, const struct event *ev, void *ctx)
 {
 	struct sim *s = ctx;
+	struct dyn *d = s->dyn;
 	int svc = (int)ev->a, n = (int)ev->b;
 	const struct health_check *hc = &s->c->services[svc].lb.hc;
+	struct hc_state *h = &d->hc[vi(d, svc, n)];
+	int settled;
 
-	if (s->dyn->node_up[n])
+	d->probe_t[vi(d, svc, n)] = ev->time + hc->interval_s;
+	if (d->node_up[n]) {
 		probe_result(s, svc, n, probe_passes(s, svc, n));
-	else
-		engine_schedule(eng, ev->time + hc->timeout_s, EV_PROBE_FAIL, ev->a, ev->b);
-	engine_schedule(eng, ev->time + hc->interval_s, EV_PROBE, ev->a, ev->b);
+		settled = h->streak == 0 && probe_passes(s, svc, n) == h->healthy;
+	} else {
+		/* a fail would change nothing when the LB already counts the
+		 * node out */
+		settled = h->streak == 0 && !h->healthy;
+		if (!settled)
+			engine_schedule(eng, ev->time + hc->timeout_s, EV_PROBE_FAIL, ev->a, ev->b);
+	}
+	h->probing = !settled;
+	if (!settled)
+		engine_schedule(eng, d->probe_t[vi(d, svc, n)], EV_PROBE, ev->a, ev->b);
 }
 
 static void on_probe_fail(struct engine *eng, const struct event *ev, void *ctx)
 {
+	struct sim *s = ctx;
+
 	(void)eng;
-	probe_result(ctx, (int)ev->a, (int)ev->b, 0);
+	probe_result(s, (int)ev->a, (int)ev->b, 0);
+	probe_wake(s, (int)ev->a, (int)ev->b, ev->time);
 }
 
 /* --- pods --------------------------------------------------------------- */
@@ -449,6 +493,8 @@ static void node_down(struct sim *s, int n, double now)
 	d->node_up[n] = 0;
 	d->node_ok[n] = 0;
 	speakers_notice(s, n, 0, now);
+	for (int i = 0; i < c->nservices; i++)
+		probe_wake(s, i, n, now);
 	for (int p = 0; p < c->npods; p++)
 		if (s->pod_node[p] == n && (alive(d, p) || d->pod_state[p] == PS_TERMINATING)) {
 			kill_pod(s, p, DROP_NODE_DOWN, now);
@@ -498,6 +544,8 @@ static void on_timeline(struct engine *eng, const struct event *ev, void *ctx)
 			d->node_up[te->target] = 1;
 			d->node_ok[te->target] = 1;
 			speakers_notice(s, te->target, 1, now);
+			for (int i = 0; i < c->nservices; i++)
+				probe_wake(s, i, te->target, now);
 			for (int w = 0; w < c->nworkloads; w++)
 				reconcile(s, w, now);
 			break;
@@ -538,6 +586,8 @@ static void on_timeline(struct engine *eng, const struct event *ev, void *ctx)
 			/* proxies and health checks follow it through the usual sync */
 			d->etp[te->target] = (uint8_t)te->value;
 			new_version(s, te->target, now);
+			for (int n = 0; n < c->nnodes; n++)
+				probe_wake(s, te->target, n, now);
 			break;
 		}
 	}
@@ -643,6 +693,7 @@ void dyn_create(struct sim *s, uint64_t seed, uint32_t replication)
 	d->hc_healthy = ks_calloc((size_t)c->nservices + 1, sizeof *d->hc_healthy);
 	d->speaker = ks_calloc((size_t)c->nservices * (size_t)c->nnodes + 1, 1);
 	d->lb_in = ks_calloc((size_t)c->nservices * (size_t)c->nnodes + 1, sizeof *d->lb_in);
+	d->probe_t = ks_calloc((size_t)c->nservices * (size_t)c->nnodes + 1, sizeof *d->probe_t);
 	memset(d->speaker, 1, (size_t)c->nservices * (size_t)c->nnodes);
 	d->sync_jitter = ks_calloc((size_t)c->nnodes + 1, sizeof *d->sync_jitter);
 	rng_init(&d->hc_rng, rng_derive(seed, replication, STREAM_HEALTH, 0));
@@ -673,8 +724,7 @@ void dyn_create(struct sim *s, uint64_t seed, uint32_t replication)
 			d->hc_healthy[i] += h->healthy;
 			d->lb_in[vi(d, i, n)] = lb_input(s, i, n);
 			if (c->services[i].lb.hc.enabled)
-				engine_schedule(s->eng, c->services[i].lb.hc.interval_s * rng_uniform(&d->hc_rng),
-						EV_PROBE, (uint32_t)i, (uint64_t)n);
+				d->probe_t[vi(d, i, n)] = c->services[i].lb.hc.interval_s * rng_uniform(&d->hc_rng);
 		}
 		d->row[i] = rows;
 		rows += c->services[i].neps;
@@ -758,6 +808,7 @@ void dyn_destroy(struct sim *s)
 	ks_free(d->roll_unavail);
 	ks_free(d->stuck_at);
 	ks_free(d->lb_in);
+	ks_free(d->probe_t);
 	ks_free(d->drops_at);
 	ks_free(d->row);
 	ks_free(d->last_flows);

@@ -88,6 +88,7 @@ enum { PS_NONE, PS_PENDING, PS_STARTING, PS_READY, PS_TERMINATING, PS_GONE };
 struct hc_state {
 	uint8_t healthy;      /* as the LB sees the node */
 	uint8_t streak;       /* consecutive results contradicting it */
+	uint8_t probing;      /* an EV_PROBE is pending */
 };
 
 struct dyn {
@@ -100,6 +101,7 @@ struct dyn {
 	int *nver;
 	uint32_t *view;               /* [svc * nnodes + node]: version that node uses */
 	struct hc_state *hc;          /* [svc * nnodes + node] */
+	double *probe_t;              /* [svc * nnodes + node]: its next probe, sent or not */
 	int *hc_healthy;              /* by service: nodes its LB sees healthy */
 	uint8_t *speaker;             /* [svc * nnodes + node]: MetalLB sees its speaker */
 	int *lb_in;                   /* [svc * nnodes + node]: lb_input the LB was built from */

@@ -271,6 +271,37 @@ static void dynamics_should_rebuild_the_lb_only_when_its_view_changes(void)
 	done(&r);
 }
 
+/* Health checks that would find what the LB already believes are not
+ * simulated: 50 nodes probed every second for 60 s would be 3,000 probe
+ * events per Service, but with nothing changing the run holds only the
+ * flows' arrivals and completions, the timeline event and the samples. */
+static void dynamics_should_not_simulate_probes_that_change_nothing(void)
+{
+	static const char text[] =
+		"{\"duration_s\": 60, \"nodes\": [{\"generate\": {\"count\": 50, \"prefix\": \"n\"}}],"
+		" \"workloads\": [{\"name\": \"w\", \"replicas\": 10, \"labels\": {\"app\": \"w\"}}],"
+		" \"services\": [{\"name\": \"s\", \"type\": \"LoadBalancer\", \"selector\": {\"app\": \"w\"},"
+		"  \"externalTrafficPolicy\": \"Local\", \"loadBalancer\": {\"mode\": \"even\","
+		"  \"healthCheck\": {\"interval_s\": 1}}}],"
+		" \"clients\": [{\"name\": \"c\", \"service\": \"s\", \"arrival\": {\"process\": \"poisson\", \"rate_per_s\": 100}}],"
+		" \"timeline\": [{\"at_s\": 30, \"action\": \"set_rate\", \"client\": \"c\", \"rate_per_s\": 200}]}";
+	char path[32];
+	struct run r;
+	uint64_t flow_events;
+
+	tests_temp_file(path, text, sizeof text - 1);
+	run(&r, path, NULL, 0);
+	unlink(path);
+	flow_events = r.ss->offered + r.ss->completed + r.ss->in_flight;
+	printf("events %llu, flow events %llu ", (unsigned long long)r.m->events,
+	       (unsigned long long)flow_events);
+	/* the LB sends only to the nodes with pods, and drops nothing */
+	CU_ASSERT_EQUAL(r.ss->dropped, 0);
+	CU_ASSERT(r.m->events >= flow_events);
+	CU_ASSERT(r.m->events <= flow_events + 100);
+	done(&r);
+}
+
 /* set_rate changes the Poisson rate from its time on. */
 static void dynamics_should_change_the_rate(void)
 {
@@ -360,6 +391,8 @@ CU_ErrorCode suite_dynamics(void)
 		{ "dynamics_should_pass_over_alike_pending_pods", dynamics_should_pass_over_alike_pending_pods },
 		{ "dynamics_should_rebuild_the_lb_only_when_its_view_changes",
 		  dynamics_should_rebuild_the_lb_only_when_its_view_changes },
+		{ "dynamics_should_not_simulate_probes_that_change_nothing",
+		  dynamics_should_not_simulate_probes_that_change_nothing },
 		{ "dynamics_should_change_the_rate", dynamics_should_change_the_rate },
 		{ "dynamics_should_fail_over_the_l2_leader", dynamics_should_fail_over_the_l2_leader },
 		{ "dynamics_should_keep_old_connections_on_old_pods_after_a_scale_up",
