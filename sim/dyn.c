@@ -21,10 +21,13 @@
  * Flows a dying pod still holds are lost (pod_terminated, node_down):
  * queued ones at once, ones in service when their completion fires, found
  * by the pod's epoch. */
+#include <errno.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "ktsim/err.h"
 #include "ktsim/mem.h"
@@ -599,18 +602,34 @@ static void ts_printf(struct dyn *d, const char *fmt, ...) __attribute__((format
 static void ts_printf(struct dyn *d, const char *fmt, ...)
 {
 	va_list ap;
-	int k;
 
-	for (;;) {
-		va_start(ap, fmt);
-		k = vsnprintf(d->ts + d->ts_len, d->ts_cap - d->ts_len, fmt, ap);
-		va_end(ap);
-		if ((size_t)k < d->ts_cap - d->ts_len)
-			break;
-		d->ts_cap = 2 * d->ts_cap + (size_t)k;
-		d->ts = ks_realloc(d->ts, d->ts_cap, 1);
+	if (d->ts == NULL)
+		return;
+	va_start(ap, fmt);
+	if (vfprintf(d->ts, fmt, ap) < 0 && d->ts_errno == 0)
+		d->ts_errno = errno ? errno : EIO;
+	va_end(ap);
+}
+
+/* The rows go to a temporary file in $TMPDIR (else /tmp), unlinked at once
+ * so nothing is left behind, and are copied into timeseries.csv when the
+ * results are written: 150,000 pods sampled every second make 8 MB a
+ * sample, which would otherwise stay in memory for the whole run. */
+static void ts_open(struct dyn *d)
+{
+	const char *dir = getenv("TMPDIR");
+	char path[4200];
+	int fd;
+
+	snprintf(path, sizeof path, "%s/ktsim-timeseries-XXXXXX", dir && *dir ? dir : "/tmp");
+	fd = mkstemp(path);
+	if (fd < 0 || unlink(path) < 0 || (d->ts = fdopen(fd, "w+")) == NULL) {
+		d->ts_errno = errno ? errno : EIO;
+		if (fd >= 0)
+			close(fd);
+		return;
 	}
-	d->ts_len += (size_t)k;
+	setvbuf(d->ts, NULL, _IOFBF, 1 << 16);
 }
 
 static void on_sample(struct engine *eng, const struct event *ev, void *ctx)
@@ -737,8 +756,7 @@ void dyn_create(struct sim *s, uint64_t seed, uint32_t replication)
 	for (int i = 0; i < c->ntimeline; i++)
 		engine_schedule(s->eng, c->timeline[i].at_s, EV_TIMELINE, (uint32_t)i, 0);
 	if (c->sample_interval_s > 0) {
-		d->ts_cap = 1 << 16;
-		d->ts = ks_malloc(d->ts_cap);
+		ts_open(d);
 		ts_printf(d, "time_s,kind,service,pod,node,flows,completed,dropped,queue,latency_mean_ms,lb_healthy\n");
 		engine_schedule(s->eng, c->sample_interval_s, EV_SAMPLE, 0, 0);
 	}
@@ -770,11 +788,11 @@ void dyn_finish(struct sim *s)
 
 		s->m.timeline_drops[i] = c->timeline[i].at_s <= engine_now(s->eng) ? end - d->drops_at[i] : 0;
 	}
-	if (d->ts) {
-		s->m.timeseries = d->ts;
-		s->m.timeseries_len = d->ts_len;
-		d->ts = NULL;
-	}
+	if (d->ts && fflush(d->ts) != 0 && d->ts_errno == 0)
+		d->ts_errno = errno ? errno : EIO;
+	s->m.timeseries = d->ts;
+	s->m.timeseries_errno = d->ts_errno;
+	d->ts = NULL;
 }
 
 void dyn_destroy(struct sim *s)
@@ -816,7 +834,8 @@ void dyn_destroy(struct sim *s)
 	ks_free(d->last_drop);
 	ks_free(d->last_lat_sum);
 	ks_free(d->last_lat_n);
-	ks_free(d->ts);
+	if (d->ts)
+		fclose(d->ts);
 	ks_free(d);
 	s->dyn = NULL;
 }

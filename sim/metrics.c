@@ -78,7 +78,9 @@ void metrics_fini(struct metrics *m)
 	ks_free(m->queue_mean);
 	ks_free(m->pod_node);
 	ks_free(m->timeline_drops);
-	ks_free(m->timeseries);
+	if (m->timeseries)
+		fclose(m->timeseries);
+	m->timeseries = NULL;
 	m->svc = NULL;
 }
 

@@ -475,8 +475,14 @@ static void write_run(struct out *out, const struct cluster *c, const struct met
 		   "dropped,utilization,latency_p50_ms,latency_p99_ms\n");
 	ofile_puts(&out->f[OUT_NODES], "service,node,zone,lb_flows,lb_share,local_pods,forwarded_out,"
 		   "snat_flows,peak_conntrack,dropped\n");
-	if (m->timeseries)
-		ofile_write(&out->f[OUT_TIMESERIES], m->timeseries, m->timeseries_len);
+	if (m->timeseries) {
+		char buf[1 << 16];
+		size_t k;
+
+		rewind(m->timeseries);
+		while ((k = fread(buf, 1, sizeof buf, m->timeseries)) > 0)
+			ofile_write(&out->f[OUT_TIMESERIES], buf, k);
+	}
 	jsonw_init(w, &out->f[OUT_JSON]);
 	jsonw_object(w, NULL);
 	jsonw_object(w, "scenario");
@@ -560,6 +566,15 @@ int results_write(const char *dir, const struct cluster *c, const struct metrics
 	struct out out;
 	int opened = 0, rc;
 
+	if (m->timeseries_errno) {
+		const char *tmp = getenv("TMPDIR");
+		char path[4200];
+
+		snprintf(path, sizeof path, "%s/timeseries.csv", dir);
+		return err_set(e, ERR_RUN, path, 0, 0, NULL, "cannot keep its rows in a temporary file "
+			       "in %s (set TMPDIR to a writable directory): %s",
+			       tmp && *tmp ? tmp : "/tmp", strerror(m->timeseries_errno));
+	}
 	if (make_dir(dir, e) < 0)
 		return -1;
 	while (opened < OUT_NFILES &&

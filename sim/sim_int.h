@@ -117,8 +117,8 @@ struct dyn {
 	uint64_t retry_gen;           /* bumped per retry pass and per pod placed in one */
 	uint64_t *drops_at;           /* by timeline event: total drops when it fired */
 	/* timeseries */
-	char *ts;
-	size_t ts_len, ts_cap;
+	FILE *ts;                     /* timeseries.csv's rows so far (see ts_open) */
+	int ts_errno;                 /* why they could not be kept, or 0 */
 	uint64_t *last_flows, *last_done, *last_drop; /* [svc][member] cumulative */
 	double *last_lat_sum;
 	uint64_t *last_lat_n;

@@ -12,6 +12,7 @@
 #define KTSIM_METRICS_H
 
 #include <stdint.h>
+#include <stdio.h>
 
 #include "ktsim/proxy.h"
 #include "ktsim/stats.h"
@@ -96,8 +97,10 @@ struct metrics {
 	int replications;           /* runs folded in (1 for one run) */
 	int ntimeline;
 	uint64_t *timeline_drops;   /* by timeline event: drops until the next one */
-	char *timeseries;           /* timeseries.csv, or NULL */
-	size_t timeseries_len;
+	FILE *timeseries;           /* timeseries.csv's rows in an unlinked temporary
+				     * file (memory stays flat however long the run),
+				     * or NULL */
+	int timeseries_errno;       /* errno of its creation or a write, 0 if none */
 };
 
 struct skew {
