@@ -320,6 +320,31 @@ static void schedule_pod(struct sim *s, int p, int w, double now)
 			d->pod_epoch[p]);
 }
 
+/* The k-th pod slot of workload wl, 0 <= k < npods + nspare: its pods, then
+ * its spare slots (both ranges in pod order, the spares after every pod). */
+static int slot_pod(const struct workload *wl, int k)
+{
+	return k < wl->npods ? wl->first_pod + k : wl->first_spare + (k - wl->npods);
+}
+
+/* One pod of a retry pass (see retry_pending), if Pending. */
+static void retry_pod(struct sim *s, int p, int w, double now)
+{
+	struct dyn *d = s->dyn;
+
+	if (d->pod_state[p] != PS_PENDING)
+		return;
+	if (d->stuck_at[w] == d->retry_gen) {
+		d->nonce++;
+		return;
+	}
+	schedule_pod(s, p, w, now);
+	if (d->pod_state[p] == PS_PENDING)
+		d->stuck_at[w] = d->retry_gen;
+	else
+		d->retry_gen++;
+}
+
 /* Run the scheduler again for the Pending pods of workload `only`, or (only
  * < 0) of every workload but `skip`, in pod order. The pods of a workload are
  * alike, so once one of them stays Pending the others would too until some
@@ -329,25 +354,15 @@ static void schedule_pod(struct sim *s, int p, int w, double now)
  * Pending pods from running the scheduler thousands of times per pod. */
 static void retry_pending(struct sim *s, int only, int skip, double now)
 {
-	struct dyn *d = s->dyn;
 	const struct cluster *c = s->c;
 
-	d->retry_gen++;
-	for (int p = 0; p < c->npods; p++) {
-		int w = c->pods[p].workload;
-
-		if (d->pod_state[p] != PS_PENDING || w == skip || (only >= 0 && w != only))
-			continue;
-		if (d->stuck_at[w] == d->retry_gen) {
-			d->nonce++;
-			continue;
-		}
-		schedule_pod(s, p, w, now);
-		if (d->pod_state[p] == PS_PENDING)
-			d->stuck_at[w] = d->retry_gen;
-		else
-			d->retry_gen++;
-	}
+	s->dyn->retry_gen++;
+	if (only >= 0) /* its own slots, in pod order as below */
+		for (int k = 0; k < c->workloads[only].npods + c->workloads[only].nspare; k++)
+			retry_pod(s, slot_pod(&c->workloads[only], k), only, now);
+	for (int p = 0; only < 0 && p < c->npods; p++)
+		if (c->pods[p].workload != skip)
+			retry_pod(s, p, c->pods[p].workload, now);
 }
 
 /* Create a pod of workload w in a spare slot. Returns it or -1 (no slot). */
@@ -424,13 +439,14 @@ static void on_gone(struct engine *eng, const struct event *ev, void *ctx)
 static void reconcile(struct sim *s, int w, double now)
 {
 	struct dyn *d = s->dyn;
-	const struct cluster *c = s->c;
+	const struct workload *wl = &s->c->workloads[w];
 	int wanted = d->live_workload[w], live = 0, ready = 0, new_live = 0, new_ready = 0;
+	int nslots = wl->npods + wl->nspare;
 
 	/* Pending pods are retried whenever something changed (the scheduler
 	 * requeues them on cluster events). */
 	retry_pending(s, w, -1, now);
-	if (c->workloads[w].kind == WL_DAEMONSET) {
+	if (wl->kind == WL_DAEMONSET) {
 		/* the DaemonSet controller fills every eligible node lacking its
 		 * pod, once the old one is gone */
 		for (;;) {
@@ -444,8 +460,10 @@ static void reconcile(struct sim *s, int w, double now)
 			}
 		}
 	}
-	for (int p = 0; p < c->npods; p++) {
-		if (c->pods[p].workload != w || !alive(d, p))
+	for (int k = 0; k < nslots; k++) {
+		int p = slot_pod(wl, k);
+
+		if (!alive(d, p))
 			continue;
 		live++;
 		ready += d->pod_state[p] == PS_READY;
@@ -455,9 +473,9 @@ static void reconcile(struct sim *s, int w, double now)
 	if (!d->rolling[w]) {
 		for (; live < wanted && create_pod(s, w, now) >= 0; live++)
 			;
-		for (int p = c->npods - 1; p >= 0 && live > wanted; p--)
-			if (c->pods[p].workload == w && alive(d, p)) {
-				delete_pod(s, p, now);
+		for (int k = nslots - 1; k >= 0 && live > wanted; k--)
+			if (alive(d, slot_pod(wl, k))) {
+				delete_pod(s, slot_pod(wl, k), now);
 				live--;
 			}
 		return;
@@ -473,8 +491,10 @@ static void reconcile(struct sim *s, int w, double now)
 		live++;
 	}
 	/* retire old pods while enough stay Ready */
-	for (int p = 0; p < c->npods && live > new_live; p++) {
-		if (c->pods[p].workload != w || !alive(d, p) || d->roll_new[p])
+	for (int k = 0; k < nslots && live > new_live; k++) {
+		int p = slot_pod(wl, k);
+
+		if (!alive(d, p) || d->roll_new[p])
 			continue;
 		if (ready - (d->pod_state[p] == PS_READY) < wanted - d->roll_unavail[w])
 			break;
