@@ -121,7 +121,7 @@ test-core:
 test-san:
 	@$(MAKE) --no-print-directory $(BIN) $(TBIN)
 	@sh tests/run_bad_inputs.sh ./$(BIN)
-	@sh tests/run_cli.sh ./$(BIN)
+	@KTSIM_SAN=1 sh tests/run_cli.sh ./$(BIN)
 	@cd tests && ../$(TBIN)
 
 check: test

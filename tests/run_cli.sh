@@ -181,27 +181,29 @@ for s in r["services"]:
     assert int(last[s["name"]]["completed"]) <= f["completed"] and int(last[s["name"]]["dropped"]) == f["dropped"]
 PY
 # The time series is kept in a temporary file, not in memory: 2,000 pods
-# sampled every 0.05 s write ~0.6 MB of rows per simulated second, and peak
+# sampled every 0.05 s write over 1 MB of rows per simulated second, and peak
 # RSS after 16 s is within 6 MB of that after 1 s (kept in memory, the rows
-# of 16 s would add ~10 MB, more with the buffer's growth). The temporary
+# of 16 s add ~22 MB, with the growth of the buffer; the low rate keeps
+# the conntrack TIME_WAIT entries, which grow for 120 s, small). The temporary
 # file is gone after the run, and timeseries.csv has every sample's rows.
+# (Not the memory under the sanitizers: ASan's quarantine keeps what is freed.)
 python3 - "$tmp/ts.json" <<'PY'
 import json, sys
 json.dump({"name": "ts", "seed": 1, "duration_s": 1, "output": {"sample_interval_s": 0.05},
     "nodes": [{"generate": {"count": 20, "prefix": "n"}}],
     "workloads": [{"kind": "Deployment", "name": "w", "replicas": 2000, "labels": {"app": "w"}}],
     "services": [{"name": "s", "type": "LoadBalancer", "selector": {"app": "w"}}],
-    "clients": [{"name": "c", "service": "s", "arrival": {"process": "poisson", "rate_per_s": 1000}}],
-    "timeline": [{"at_s": 0.5, "action": "set_rate", "client": "c", "rate_per_s": 2000}]}, open(sys.argv[1], "w"))
+    "clients": [{"name": "c", "service": "s", "arrival": {"process": "poisson", "rate_per_s": 100}}],
+    "timeline": [{"at_s": 0.5, "action": "set_rate", "client": "c", "rate_per_s": 200}]}, open(sys.argv[1], "w"))
 PY
 mkdir -p "$tmp/tsdir"
 for d in 1 16; do
 	expect_rc 0 "time series of ${d} s" env TMPDIR="$tmp/tsdir" "$bin" run "$tmp/ts.json" -o "$tmp/ts$d" --set duration_s=$d -q
 done
-python3 - "$tmp/ts1" "$tmp/ts16" <<'PY' && ok || no "time series: memory flat, every sample written"
+python3 - "$tmp/ts1" "$tmp/ts16" "${KTSIM_SAN:-0}" <<'PY' && ok || no "time series: memory flat, every sample written"
 import json, sys
 rss = [json.load(open(d + "/results.json"))["sim"]["peak_rss_mb"] for d in sys.argv[1:3]]
-assert rss[1] - rss[0] < 6, rss
+assert sys.argv[3] == "1" or rss[1] - rss[0] < 6, rss
 rows = open(sys.argv[2] + "/timeseries.csv").read().splitlines()
 assert len(rows) > 15.95 / 0.05 * 2000 and float(rows[-1].split(",")[0]) >= 15.95, (len(rows), rows[-1])
 PY
