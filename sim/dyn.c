@@ -197,21 +197,30 @@ static int probe_passes(struct sim *s, int svc, int n)
  * schedule, and stop once the LB agrees with the answer again. The probe
  * times are those of the full schedule (each the last plus interval_s), so
  * the outcome is the same as probing all the time: a 5,000-node, 1,000-
- * Service run with a timeline keeps 5 million fewer events pending. */
+ * Service run with a timeline keeps 5 million fewer events pending.
+ * probe_settled: whether node n's next probe would change nothing. */
+static int probe_settled(struct sim *s, int svc, int n)
+{
+	const struct hc_state *h = &s->dyn->hc[vi(s->dyn, svc, n)];
+
+	/* a down node does not answer: its probes fail */
+	return h->streak == 0 &&
+	       (s->dyn->node_up[n] ? probe_passes(s, svc, n) == h->healthy : !h->healthy);
+}
+
+/* Start node n's probes for Service svc unless they run or would change
+ * nothing (see probe_settled). */
 static void probe_wake(struct sim *s, int svc, int n, double now)
 {
 	struct dyn *d = s->dyn;
 	const struct health_check *hc = &s->c->services[svc].lb.hc;
-	struct hc_state *h = &d->hc[vi(d, svc, n)];
 	double *t = &d->probe_t[vi(d, svc, n)];
 
-	if (!hc->enabled || h->probing)
-		return;
-	if (h->streak == 0 && (d->node_up[n] ? probe_passes(s, svc, n) == h->healthy : !h->healthy))
+	if (!hc->enabled || d->hc[vi(d, svc, n)].probing || probe_settled(s, svc, n))
 		return;
 	while (*t < now)
 		*t += hc->interval_s;
-	h->probing = 1;
+	d->hc[vi(d, svc, n)].probing = 1;
 	engine_schedule(s->eng, *t, EV_PROBE, (uint32_t)svc, (uint64_t)n);
 }
 
@@ -246,21 +255,14 @@ static void on_probe(struct engine *eng, const struct event *ev, void *ctx)
 	int svc = (int)ev->a, n = (int)ev->b;
 	const struct health_check *hc = &s->c->services[svc].lb.hc;
 	struct hc_state *h = &d->hc[vi(d, svc, n)];
-	int settled;
 
 	d->probe_t[vi(d, svc, n)] = ev->time + hc->interval_s;
-	if (d->node_up[n]) {
+	if (d->node_up[n])
 		probe_result(s, svc, n, probe_passes(s, svc, n));
-		settled = h->streak == 0 && probe_passes(s, svc, n) == h->healthy;
-	} else {
-		/* a fail would change nothing when the LB already counts the
-		 * node out */
-		settled = h->streak == 0 && !h->healthy;
-		if (!settled)
-			engine_schedule(eng, ev->time + hc->timeout_s, EV_PROBE_FAIL, ev->a, ev->b);
-	}
-	h->probing = !settled;
-	if (!settled)
+	else if (!probe_settled(s, svc, n)) /* else its failure would change nothing */
+		engine_schedule(eng, ev->time + hc->timeout_s, EV_PROBE_FAIL, ev->a, ev->b);
+	h->probing = !probe_settled(s, svc, n);
+	if (h->probing)
 		engine_schedule(eng, d->probe_t[vi(d, svc, n)], EV_PROBE, ev->a, ev->b);
 }
 
@@ -308,7 +310,6 @@ static void schedule_pod(struct sim *s, int p, int w, double now)
 	int n = placement_schedule_one(s->c, s->pod_node, w, d->node_ok, s->c->seed, ++d->nonce);
 
 	s->m.scheduler_runs++;
-
 	if (n < 0) {
 		d->pod_state[p] = PS_PENDING;
 		return;

@@ -33,6 +33,16 @@ static void run(struct run *r, const char *path, const char *const *sets, int ns
 	printf("[%s seed %llu] ", r->c->name, (unsigned long long)r->c->seed);
 }
 
+/* run() on a scenario given as text (through a temporary file). */
+static void run_text(struct run *r, const char *text, size_t len)
+{
+	char path[32];
+
+	tests_temp_file(path, text, len);
+	run(r, path, NULL, 0);
+	unlink(path);
+}
+
 static void done(struct run *r)
 {
 	for (int i = 0; i < r->m->nsvc; i++) {
@@ -188,12 +198,9 @@ static void dynamics_should_schedule_a_pending_pod_when_another_workload_frees_r
 		" \"services\": [{\"name\": \"b\", \"type\": \"LoadBalancer\", \"selector\": {\"app\": \"b\"}}],"
 		" \"clients\": [{\"name\": \"c\", \"service\": \"b\", \"arrival\": {\"process\": \"poisson\", \"rate_per_s\": 100}}],"
 		" \"timeline\": [{\"at_s\": 10, \"action\": \"scale\", \"workload\": \"a\", \"replicas\": 1}]}";
-	char path[32];
 	struct run r;
 
-	tests_temp_file(path, text, sizeof text - 1);
-	run(&r, path, NULL, 0);
-	unlink(path);
+	run_text(&r, text, sizeof text - 1);
 	/* Ready at 15 s (readiness 5 s), in the proxies at 16 s: ~24 s of 40 */
 	printf("b served %llu of %llu ", (unsigned long long)r.ss->completed,
 	       (unsigned long long)r.ss->offered);
@@ -220,13 +227,10 @@ static void dynamics_should_pass_over_alike_pending_pods(void)
 		" \"services\": [{\"name\": \"b\", \"type\": \"LoadBalancer\", \"selector\": {\"app\": \"b\"}}],"
 		" \"clients\": [{\"name\": \"c\", \"service\": \"b\", \"arrival\": {\"process\": \"poisson\", \"rate_per_s\": 100}}],"
 		" \"timeline\": [{\"at_s\": 10, \"action\": \"scale\", \"workload\": \"a\", \"replicas\": 0}]}";
-	char path[32];
 	struct run r;
 	int placed = 0;
 
-	tests_temp_file(path, text, sizeof text - 1);
-	run(&r, path, NULL, 0);
-	unlink(path);
+	run_text(&r, text, sizeof text - 1);
 	for (int p = 0; p < r.c->npods; p++)
 		placed += r.c->pods[p].workload == 1 && r.m->pod_node[p] >= 0;
 	printf("b placed %d, scheduler runs %llu ", placed, (unsigned long long)r.m->scheduler_runs);
@@ -255,13 +259,10 @@ static void dynamics_should_rebuild_the_lb_only_when_its_view_changes(void)
 		"  \"externalTrafficPolicy\": \"Local\", \"loadBalancer\": {\"mode\": \"only-nodes-with-pods\"}}],"
 		" \"clients\": [{\"name\": \"c\", \"service\": \"s\", \"arrival\": {\"process\": \"poisson\", \"rate_per_s\": 200}}],"
 		" \"timeline\": [{\"at_s\": 10, \"action\": \"rollout\", \"workload\": \"w\", \"maxSurge\": 1, \"maxUnavailable\": 0}]}";
-	char path[32];
 	struct run r;
 	int served = 0;
 
-	tests_temp_file(path, text, sizeof text - 1);
-	run(&r, path, NULL, 0);
-	unlink(path);
+	run_text(&r, text, sizeof text - 1);
 	for (int k = 0; k < r.ss->neps; k++)
 		served += r.ss->eps[k].completed > 0;
 	printf("lb rebuilds %llu, pods served %d ", (unsigned long long)r.m->lb_rebuilds, served);
@@ -285,13 +286,10 @@ static void dynamics_should_not_simulate_probes_that_change_nothing(void)
 		"  \"healthCheck\": {\"interval_s\": 1}}}],"
 		" \"clients\": [{\"name\": \"c\", \"service\": \"s\", \"arrival\": {\"process\": \"poisson\", \"rate_per_s\": 100}}],"
 		" \"timeline\": [{\"at_s\": 30, \"action\": \"set_rate\", \"client\": \"c\", \"rate_per_s\": 200}]}";
-	char path[32];
 	struct run r;
 	uint64_t flow_events;
 
-	tests_temp_file(path, text, sizeof text - 1);
-	run(&r, path, NULL, 0);
-	unlink(path);
+	run_text(&r, text, sizeof text - 1);
 	flow_events = r.ss->offered + r.ss->completed + r.ss->in_flight;
 	printf("events %llu, flow events %llu ", (unsigned long long)r.m->events,
 	       (unsigned long long)flow_events);
@@ -326,14 +324,11 @@ static void dynamics_should_fail_over_the_l2_leader(void)
 		"  \"externalTrafficPolicy\": \"Local\", \"loadBalancer\": {\"mode\": \"l2\", \"failover_s\": 10}}],"
 		" \"clients\": [{\"name\": \"c\", \"service\": \"s\", \"arrival\": {\"process\": \"poisson\", \"rate_per_s\": 1000}}],"
 		" \"timeline\": [{\"at_s\": 20, \"action\": \"node_down\", \"node\": \"c\"}]}";
-	char path[32];
 	int leaders = 0;
 	struct run r;
 	double lost = 1000 * 10;
 
-	tests_temp_file(path, text, sizeof text - 1);
-	run(&r, path, NULL, 0);
-	unlink(path);
+	run_text(&r, text, sizeof text - 1);
 	/* c leads (the hash of node and Service), then one other node */
 	for (int n = 0; n < 3; n++)
 		leaders += r.ss->nodes[n].lb_flows > 0;
