@@ -59,6 +59,18 @@ static int gcd(int a, int b)
 	return a;
 }
 
+/* Server i's weight (no array: kube-proxy's all-1). */
+static inline int weight_of(const struct ipvs_sched *s, int i)
+{
+	return s->weight ? s->weight[i] : 1;
+}
+
+/* Whether the kind's pick reads the connection counts. */
+static int counts_conns(enum ipvs_kind k)
+{
+	return k == IPVS_LC || k == IPVS_WLC || k == IPVS_SED || k == IPVS_NQ;
+}
+
 /* ip_vs_sh_reassign (ip_vs_dh_reassign alike): walk the list giving each
  * server `weight` consecutive buckets ("Don't move to next dest until filling
  * weight": a weight-0 server still gets one), wrapping until all are filled.
@@ -69,7 +81,7 @@ static void fill_buckets(struct ipvs_sched *s)
 
 	for (int b = 0; b < IPVS_SH_TAB_SIZE; b++) {
 		s->table[b] = s->n ? i : -1;
-		if (s->n && ++d >= s->weight[i]) {
+		if (s->n && ++d >= weight_of(s, i)) {
 			i = (i + 1) % s->n;
 			d = 0;
 		}
@@ -91,9 +103,9 @@ static void fill_mh(struct ipvs_sched *s, int g, int wmax, const char *const *na
 		if (rshift < 0)
 			rshift = 0;
 		for (int i = 0; i < s->n; i++) {
-			int t = (s->weight[i] / g) >> rshift;
+			int t = (weight_of(s, i) / g) >> rshift;
 
-			turns[i] = t ? t : s->weight[i] != 0;
+			turns[i] = t ? t : weight_of(s, i) != 0;
 		}
 	}
 	maglev_build(s->table, IPVS_MH_TAB_SIZE, names, turns, s->n);
@@ -111,14 +123,21 @@ void ipvs_init(struct ipvs_sched *s, enum ipvs_kind k, int n, const int *weights
 	s->n = n;
 	s->flags = flags;
 	s->cursor = -1;
-	s->weight = ks_calloc((size_t)n, sizeof *s->weight);
-	s->active = ks_calloc((size_t)n, sizeof *s->active);
-	s->inactive = ks_calloc((size_t)n, sizeof *s->inactive);
+	/* kube-proxy's servers all weigh 1, and only the least-connection
+	 * kinds read the counts: a 5,000-node, 1,000-Service cluster builds
+	 * millions of these, so what is not needed is not allocated */
+	if (weights)
+		s->weight = ks_calloc((size_t)n, sizeof *s->weight);
+	if (counts_conns(k)) {
+		s->active = ks_calloc((size_t)n, sizeof *s->active);
+		s->inactive = ks_calloc((size_t)n, sizeof *s->inactive);
+	}
 	for (int i = 0; i < n; i++) {
 		int w = weights ? weights[i] : 1;
 
 		KS_ASSERT(w >= 0);
-		s->weight[i] = w;
+		if (weights)
+			s->weight[i] = w;
 		if (w > 0)
 			g = g ? gcd(w, g) : w;
 		if (w > wmax)
@@ -156,7 +175,7 @@ static int pick_rr(struct ipvs_sched *s)
 	for (int k = 1; k <= s->n; k++) {
 		int i = (s->cursor + k) % s->n;
 
-		if (s->weight[i] > 0)
+		if (weight_of(s, i) > 0)
 			return s->cursor = i;
 	}
 	return -1;
@@ -174,7 +193,7 @@ static int pick_wrr(struct ipvs_sched *s)
 		return -1;
 	for (;;) {
 		for (i++; i < s->n; i++) {
-			if (s->weight[i] >= s->cw)
+			if (weight_of(s, i) >= s->cw)
 				return s->cursor = i;
 			if (i == stop)
 				goto over;
@@ -212,7 +231,7 @@ static int pick_lc(const struct ipvs_sched *s)
 	int64_t loh = 0;
 
 	for (int i = 0; i < s->n; i++) {
-		if (s->weight[i] == 0)
+		if (weight_of(s, i) == 0)
 			continue;
 		int64_t doh = conn_overhead(s, i);
 
@@ -235,13 +254,13 @@ static int pick_least_weighted(const struct ipvs_sched *s)
 	int64_t loh = 0;
 
 	for (int i = 0; i < s->n; i++) {
-		if (s->weight[i] == 0)
+		if (weight_of(s, i) == 0)
 			continue;
 		if (s->kind == IPVS_NQ && s->active[i] == 0)
 			return i;
 		int64_t doh = s->kind == IPVS_WLC ? conn_overhead(s, i) : (int64_t)s->active[i] + 1;
 
-		if (least < 0 || loh * s->weight[i] > doh * s->weight[least]) {
+		if (least < 0 || loh * weight_of(s, i) > doh * weight_of(s, least)) {
 			least = i;
 			loh = doh;
 		}
@@ -255,7 +274,7 @@ static int table_pick(const struct ipvs_sched *s, uint32_t slot)
 {
 	int i = s->table[slot];
 
-	return i >= 0 && s->weight[i] > 0 ? i : -1;
+	return i >= 0 && weight_of(s, i) > 0 ? i : -1;
 }
 
 int ipvs_pick(struct ipvs_sched *s, uint32_t saddr, uint16_t sport, uint32_t vip)
@@ -300,18 +319,25 @@ int ipvs_pick(struct ipvs_sched *s, uint32_t saddr, uint16_t sport, uint32_t vip
 void ipvs_conn_open(struct ipvs_sched *s, int i)
 {
 	KS_ASSERT(i >= 0 && i < s->n);
-	s->active[i]++;
+	if (s->active)
+		s->active[i]++;
 }
 
 void ipvs_conn_close(struct ipvs_sched *s, int i)
 {
-	KS_ASSERT(i >= 0 && i < s->n && s->active[i] > 0);
-	s->active[i]--;
-	s->inactive[i]++;
+	KS_ASSERT(i >= 0 && i < s->n);
+	if (s->active) {
+		KS_ASSERT(s->active[i] > 0);
+		s->active[i]--;
+		s->inactive[i]++;
+	}
 }
 
 void ipvs_conn_expire(struct ipvs_sched *s, int i)
 {
-	KS_ASSERT(i >= 0 && i < s->n && s->inactive[i] > 0);
-	s->inactive[i]--;
+	KS_ASSERT(i >= 0 && i < s->n);
+	if (s->inactive) {
+		KS_ASSERT(s->inactive[i] > 0);
+		s->inactive[i]--;
+	}
 }

@@ -109,7 +109,9 @@ static struct proxy_chooser *chooser(struct proxy_svc *ps, int node, const int *
 		}
 	KS_ASSERT(pn->n < 3);
 	*slot = pn->n;
+	pn->ch = ks_realloc(pn->ch, (size_t)pn->n + 1, sizeof *pn->ch);
 	ch = &pn->ch[pn->n++];
+	memset(ch, 0, sizeof *ch);
 	ch->list = list;
 	ch->k = k;
 	if (ps->mode == PROXY_IPVS) {
@@ -188,12 +190,14 @@ void proxy_conn_close(struct proxy_svc *ps, int node, int slot, int pos, double 
 
 void proxy_svc_fini(struct proxy_svc *ps)
 {
-	for (int n = 0; ps->nodes && n < ps->nnodes; n++)
+	for (int n = 0; ps->nodes && n < ps->nnodes; n++) {
 		for (int i = 0; i < ps->nodes[n].n; i++) {
 			ipvs_fini(&ps->nodes[n].ch[i].ipvs);
 			ring_fini(&ps->nodes[n].ch[i].closed);
 			ks_free(ps->nodes[n].ch[i].maglev);
 		}
+		ks_free(ps->nodes[n].ch);
+	}
 	ks_free(ps->nodes);
 	ks_free(ps->names);
 	ps->nodes = NULL;

@@ -589,10 +589,11 @@ struct sim *sim_create(const struct cluster *c, uint64_t seed, uint32_t replicat
 	for (int i = 0; i < c->nclients; i++)
 		rate += c->clients[i].rate_per_s;
 	/* the node a pod was placed on, kept after it is gone: its
-	 * connections' entries linger there */
+	 * connections' entries linger there; the TIME_WAIT queue is sized for
+	 * what lingers at the offered rate (no longer than the run) */
 	nat_init(&s->nat, c->nnodes, c->npods, s->m.conntrack_max, s->m.pod_node,
 		 c->proxy.snat_port_hi - c->proxy.snat_port_lo + 1, c->proxy.time_wait_s,
-		 (size_t)fmin(rate * c->proxy.time_wait_s * 1.1, 1 << 26));
+		 (size_t)fmin(rate * fmin(c->proxy.time_wait_s, c->duration_s) * 1.1, 1 << 26));
 	s->nat.measuring = c->warmup_s <= 0;
 
 	s->servers = ks_calloc_lines((size_t)c->npods, sizeof *s->servers);

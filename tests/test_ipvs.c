@@ -359,10 +359,33 @@ static void mh_should_stick_balance_and_remap_few_on_removal(void)
 	ipvs_fini(&b);
 }
 
+/* kube-proxy's schedulers (all weights 1) allocate nothing per server unless
+ * their pick reads the connection counts: a 5,000-node, 1,000-Service
+ * cluster holds millions of them. Opening and closing connections on one
+ * that keeps no counts is harmless, and its picks are unchanged. */
+static void ipvs_should_keep_only_what_its_pick_reads(void)
+{
+	for (int k = 0; k < IPVS_NKINDS; k++) {
+		const char *const names[3] = { "a", "b", "c" };
+		int counts = k == IPVS_LC || k == IPVS_WLC || k == IPVS_SED || k == IPVS_NQ;
+		struct ipvs_sched s;
+
+		ipvs_init(&s, (enum ipvs_kind)k, 3, NULL, names, 0);
+		CU_ASSERT_PTR_NULL(s.weight);
+		CU_ASSERT_EQUAL(s.active != NULL, counts);
+		CU_ASSERT_EQUAL(s.inactive != NULL, counts);
+		load(&s, 1, 2, 1);
+		ipvs_conn_expire(&s, 1);
+		CU_ASSERT(pick(&s) >= 0);
+		ipvs_fini(&s);
+	}
+}
+
 CU_ErrorCode suite_ipvs(void)
 {
 	static const struct test_case cases[] = {
 		{ "ipvs_should_name_every_kind", ipvs_should_name_every_kind },
+		{ "ipvs_should_keep_only_what_its_pick_reads", ipvs_should_keep_only_what_its_pick_reads },
 		{ "ipvs_should_find_no_server_without_servers_or_weight", ipvs_should_find_no_server_without_servers_or_weight },
 		{ "rr_should_cycle_and_split_exactly", rr_should_cycle_and_split_exactly },
 		{ "wrr_should_equal_rr_with_unit_weights", wrr_should_equal_rr_with_unit_weights },

@@ -10,6 +10,9 @@
  * ipvs_conn_expire drops it when its entry times out (2 min in both states).
  * Without a TIME_WAIT model call close and expire together. The handshake's
  * inactive spell, overload thresholds and the *-fallback flags are left out.
+ * Counts are kept only by the schedulers that read them (lc, wlc, sed, nq)
+ * and weights only when not all 1, since a large cluster holds millions of
+ * (node, Service) schedulers.
  * Invariant: counts never go negative (asserted). Ownership: the sched owns
  * its arrays; weights and names are only read by ipvs_init. */
 #ifndef KTSIM_IPVS_H
@@ -29,8 +32,8 @@ enum {
 struct ipvs_sched {
 	enum ipvs_kind kind;
 	int n, flags;
-	int *weight;
-	uint32_t *active, *inactive;
+	int *weight;         /* NULL: every server weighs 1 */
+	uint32_t *active, *inactive; /* lc, wlc, sed, nq only (the others: NULL) */
 	int cursor;          /* rr/wrr: last server picked, -1 = list head */
 	int cw, mw, di;      /* wrr: current weight, max weight - (di - 1), gcd */
 	int32_t *table;      /* sh/dh: 256 buckets, mh: 4093 slots; server or -1 */
