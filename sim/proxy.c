@@ -93,6 +93,17 @@ void proxy_svc_init(struct proxy_svc *ps, const struct cluster *c, int svc, cons
 	}
 }
 
+/* The names of candidates list[0..k) (an array to free; the names are the
+ * cluster's). */
+static const char **cand_names(const struct proxy_svc *ps, const int *list, int k)
+{
+	const char **names = ks_calloc((size_t)k + 1, sizeof *names);
+
+	for (int i = 0; i < k; i++)
+		names[i] = ps->names[list[i]];
+	return names;
+}
+
 /* The chooser of `node` for the candidate set list[0..k), built on first use:
  * kube-proxy's IPVS gives every real server weight 1 (proxier.go
  * syncEndpoint); Cilium's Maglev fills its table from the backends' names. */
@@ -115,21 +126,28 @@ static struct proxy_chooser *chooser(struct proxy_svc *ps, int node, const int *
 	ch->list = list;
 	ch->k = k;
 	if (ps->mode == PROXY_IPVS) {
-		const char **names = ks_calloc((size_t)k + 1, sizeof *names);
+		const char **names = cand_names(ps, list, k);
 
-		for (int i = 0; i < k; i++)
-			names[i] = ps->names[list[i]];
 		ipvs_init(&ch->ipvs, (enum ipvs_kind)ps->ipvs_kind, k, NULL, names, 0);
 		ring_init(&ch->closed, sizeof(struct proxy_closed), 0);
 		ks_free(names);
-	} else {
-		const char **names = ks_calloc((size_t)k + 1, sizeof *names);
+	} else if (k > 1) {
+		/* A table is a function of the candidates alone, so every node
+		 * holds the same one for all[] (Maglev's point: each node picks
+		 * as the others would); built once. One candidate needs none. */
+		int shared = list == ps->all && k == ps->nall;
+		const char **names;
 
-		for (int i = 0; i < k; i++)
-			names[i] = ps->names[list[i]];
+		if (shared && ps->maglev_all) {
+			ch->maglev = ps->maglev_all;
+			return ch;
+		}
+		names = cand_names(ps, list, k);
 		ch->maglev = ks_calloc(ps->maglev_m, sizeof *ch->maglev);
 		KS_ASSERT(maglev_build(ch->maglev, ps->maglev_m, names, NULL, k) == 0);
 		ks_free(names);
+		if (shared)
+			ps->maglev_all = ch->maglev;
 	}
 	return ch;
 }
@@ -166,8 +184,8 @@ int proxy_pick_conn(struct proxy_svc *ps, int node, enum proxy_rule rule, uint32
 		KS_ASSERT(i >= 0);
 		ipvs_conn_open(&ch->ipvs, i);
 	} else {
-		i = maglev_lookup(ch->maglev, ps->maglev_m,
-				  maglev_flow_hash(saddr, sport, 80, udp ? 17 : 6));
+		i = k == 1 ? 0 : maglev_lookup(ch->maglev, ps->maglev_m,
+					       maglev_flow_hash(saddr, sport, 80, udp ? 17 : 6));
 	}
 	*pos = i;
 	return list[i];
@@ -194,10 +212,13 @@ void proxy_svc_fini(struct proxy_svc *ps)
 		for (int i = 0; i < ps->nodes[n].n; i++) {
 			ipvs_fini(&ps->nodes[n].ch[i].ipvs);
 			ring_fini(&ps->nodes[n].ch[i].closed);
-			ks_free(ps->nodes[n].ch[i].maglev);
+			if (ps->nodes[n].ch[i].maglev != ps->maglev_all)
+				ks_free(ps->nodes[n].ch[i].maglev);
 		}
 		ks_free(ps->nodes[n].ch);
 	}
+	ks_free(ps->maglev_all);
+	ps->maglev_all = NULL;
 	ks_free(ps->nodes);
 	ks_free(ps->names);
 	ps->nodes = NULL;

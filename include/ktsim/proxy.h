@@ -33,7 +33,8 @@ struct proxy_chooser {
 	int k;
 	struct ipvs_sched ipvs;
 	struct ring closed;   /* IPVS lc/wlc: struct proxy_closed, oldest first */
-	int32_t *maglev;      /* k < 0 ... table of size maglev_m */
+	int32_t *maglev;      /* ebpf: Maglev table over list, maglev_m slots (NULL
+			       * when k == 1; maybe proxy_svc's maglev_all) */
 };
 
 /* A closed IPVS connection, counted inactive until t. */
@@ -77,6 +78,8 @@ struct proxy_svc {
 	int nnodes;
 	const char **names;   /* endpoint names (Maglev hashes them) */
 	struct proxy_node *nodes; /* by node, choosers built on first use */
+	int32_t *maglev_all;  /* the Maglev table over all[], shared by every node's
+			       * chooser of that set (the same on each node) */
 };
 
 /* Which rule set a flow meets: external traffic (externalTrafficPolicy),
