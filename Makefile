@@ -111,7 +111,7 @@ test-core:
 	@$(MAKE) --no-print-directory $(BIN) $(TBIN)
 	@$(MAKE) --no-print-directory check-layers
 	@sh tests/run_bad_inputs.sh ./$(BIN)
-	@sh tests/run_cli.sh ./$(BIN)
+	@KTSIM_SAN=$(SAN) sh tests/run_cli.sh ./$(BIN)
 	@sh tests/update_reference.sh ./$(BIN) --check
 	@$(MAKE) --no-print-directory MPI=1 SAN= mpi-bin
 	@sh tests/run_sweep.sh ./$(BIN) build-mpi/ktsim

@@ -43,6 +43,31 @@ static size_t vi(const struct dyn *d, int svc, int n)
 
 /* --- views ------------------------------------------------------------ */
 
+/* Free version v of svc if it is not the newest and nothing needs it. */
+static void ver_try_free(struct sim *s, int svc, uint32_t v)
+{
+	struct dyn *d = s->dyn;
+	struct ver_use *u = &d->use[svc][v];
+
+	if (u->freed || v + 1 == (uint32_t)d->nver[svc] || u->viewers || u->pending || u->conns)
+		return;
+	proxy_svc_fini(&d->ver[svc][v]);
+	u->freed = 1;
+	s->m.versions_freed++;
+}
+
+void dyn_ver_hold(struct sim *s, uint32_t svc, uint32_t v)
+{
+	s->dyn->use[svc][v].conns++;
+}
+
+void dyn_ver_release(struct sim *s, uint32_t svc, uint32_t v)
+{
+	KS_ASSERT(s->dyn->use[svc][v].conns > 0);
+	s->dyn->use[svc][v].conns--;
+	ver_try_free(s, (int)svc, v);
+}
+
 /* A new version of service svc's endpoints from the truth, adopted by each
  * node after its sync delay. */
 static void new_version(struct sim *s, int svc, double now)
@@ -66,13 +91,17 @@ static void new_version(struct sim *s, int svc, double now)
 			s->m.svc[svc].eps[i].ever = 1;
 	}
 	d->ver[svc] = ks_realloc(d->ver[svc], (size_t)v + 1, sizeof *d->ver[svc]);
+	d->use[svc] = ks_realloc(d->use[svc], (size_t)v + 1, sizeof *d->use[svc]);
+	memset(&d->use[svc][v], 0, sizeof d->use[svc][v]);
 	proxy_svc_init(&d->ver[svc][v], c, svc, s->node_zone, st, node);
 	d->ver[svc][v].etp = (enum traffic_policy)d->etp[svc];
 	ks_free(st);
 	ks_free(node);
 	for (int n = 0; n < d->nnodes; n++)
-		engine_schedule(s->eng, now + c->proxy.sync_delay_s + d->sync_jitter[n], EV_SYNC,
-				(uint32_t)svc, (uint64_t)n << 32 | (uint32_t)v);
+		d->use[svc][v].pending += (uint32_t)engine_schedule(
+			s->eng, now + c->proxy.sync_delay_s + d->sync_jitter[n], EV_SYNC, (uint32_t)svc,
+			(uint64_t)n << 32 | (uint32_t)v);
+	ver_try_free(s, svc, (uint32_t)v - 1); /* no longer the newest */
 }
 
 static void endpoints_changed(struct sim *s, int pod, double now)
@@ -160,10 +189,15 @@ static void on_sync(struct engine *eng, const struct event *ev, void *ctx)
 	uint32_t v = (uint32_t)ev->b;
 
 	(void)eng;
-	if (v > d->view[vi(d, svc, n)])
-		d->view[vi(d, svc, n)] = v;
-	else
+	d->use[svc][v].pending--;
+	if (v <= d->view[vi(d, svc, n)]) {
+		ver_try_free(s, svc, v);
 		return;
+	}
+	d->use[svc][d->view[vi(d, svc, n)]].viewers--;
+	d->use[svc][v].viewers++;
+	ver_try_free(s, svc, d->view[vi(d, svc, n)]);
+	d->view[vi(d, svc, n)] = v;
 	probe_wake(s, svc, n, ev->time);
 	/* LBs that follow endpoints without probing (MetalLB, TKE bindings,
 	 * weights from the health check header) re-read them with the node;
@@ -727,6 +761,7 @@ void dyn_create(struct sim *s, uint64_t seed, uint32_t replication)
 	memset(d->node_up, 1, (size_t)c->nnodes);
 	memset(d->node_ok, 1, (size_t)c->nnodes);
 	d->ver = ks_calloc((size_t)c->nservices + 1, sizeof *d->ver);
+	d->use = ks_calloc((size_t)c->nservices + 1, sizeof *d->use);
 	d->nver = ks_calloc((size_t)c->nservices + 1, sizeof *d->nver);
 	d->view = ks_calloc((size_t)c->nservices * (size_t)c->nnodes + 1, sizeof *d->view);
 	d->hc = ks_calloc((size_t)c->nservices * (size_t)c->nnodes + 1, sizeof *d->hc);
@@ -757,6 +792,8 @@ void dyn_create(struct sim *s, uint64_t seed, uint32_t replication)
 		d->ver[i] = ks_calloc(1, sizeof **d->ver);
 		proxy_svc_init(&d->ver[i][0], c, i, s->node_zone, NULL, NULL);
 		d->nver[i] = 1;
+		d->use[i] = ks_calloc(1, sizeof **d->use);
+		d->use[i][0].viewers = (uint32_t)c->nnodes;
 		for (int n = 0; n < c->nnodes; n++) {
 			struct hc_state *h = &d->hc[vi(d, i, n)];
 
@@ -824,10 +861,12 @@ void dyn_destroy(struct sim *s)
 		return;
 	for (int i = 0; i < d->nsvc; i++) {
 		for (int v = 0; v < d->nver[i]; v++)
-			proxy_svc_fini(&d->ver[i][v]);
+			proxy_svc_fini(&d->ver[i][v]); /* a no-op on a freed one */
 		ks_free(d->ver[i]);
+		ks_free(d->use[i]);
 	}
 	ks_free(d->ver);
+	ks_free(d->use);
 	ks_free(d->nver);
 	ks_free(d->view);
 	ks_free(d->hc);

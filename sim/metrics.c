@@ -205,6 +205,7 @@ void metrics_merge(struct metrics *dst, const struct metrics *src)
 	dst->events += src->events;
 	dst->scheduler_runs += src->scheduler_runs;
 	dst->lb_rebuilds += src->lb_rebuilds;
+	dst->versions_freed += src->versions_freed;
 	dst->wall_s += src->wall_s;
 	dst->measured_s += src->measured_s;
 	dst->replications += src->replications;

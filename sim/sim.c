@@ -78,6 +78,8 @@ void sim_close_flow(struct sim *s, uint32_t f, double now)
 					      : sim_view(s, (int)fl->svc, 0, &v);
 
 		proxy_conn_close(ps, (int)fl->node, fl->pslot, fl->ppos, now);
+		if (s->dyn && fl->pslot >= 0)
+			dyn_ver_release(s, fl->svc, fl->ver);
 	}
 	if (fl->flags & F_MEASURED)
 		s->m.svc[fl->svc].in_flight--;
@@ -252,6 +254,8 @@ static void on_arrival(struct engine *eng, const struct event *ev, void *ctx)
 	fl->pslot = pslot;
 	fl->ppos = ppos;
 	fl->ver = ver;
+	if (s->dyn && pslot >= 0) /* its chooser lives in that version */
+		dyn_ver_hold(s, cl->svc, ver);
 	fl->epoch = s->dyn ? s->dyn->pod_epoch[pod] : 0;
 	fl->flags = (measured ? F_MEASURED : 0) | (snat ? F_SNAT : 0);
 	nr = spec->keepalive ? (int)lround(dist_sample(&spec->requests, &cl->traffic)) : 1;

@@ -91,6 +91,15 @@ struct hc_state {
 	uint8_t probing;      /* an EV_PROBE is pending */
 };
 
+/* Who still needs an endpoint version: nodes whose proxies use it, syncs
+ * on their way to it, and stateful connections that chose in it. An older
+ * version nobody needs is freed (its struct stays, emptied). */
+struct ver_use {
+	uint32_t viewers, pending;
+	uint64_t conns;
+	int freed;
+};
+
 struct dyn {
 	int nsvc, nnodes, npods;
 	uint8_t *pod_state;           /* by pod */
@@ -98,6 +107,7 @@ struct dyn {
 	uint8_t *kill_reason;         /* by pod: drop reason for flows it loses */
 	uint8_t *node_up, *node_ok;   /* by node: up; takes new pods */
 	struct proxy_svc **ver;       /* by service: endpoint versions */
+	struct ver_use **use;         /* by service, by version */
 	int *nver;
 	uint32_t *view;               /* [svc * nnodes + node]: version that node uses */
 	struct hc_state *hc;          /* [svc * nnodes + node] */
@@ -151,6 +161,10 @@ void sim_flush_eps(struct sim *s);
 void dyn_create(struct sim *s, uint64_t seed, uint32_t replication);
 void dyn_destroy(struct sim *s);
 void dyn_finish(struct sim *s);
+/* A stateful connection chose its pod in version v of Service svc / has
+ * closed (so the version's choosers stay until it closes). */
+void dyn_ver_hold(struct sim *s, uint32_t svc, uint32_t v);
+void dyn_ver_release(struct sim *s, uint32_t svc, uint32_t v);
 
 
 

@@ -272,6 +272,40 @@ static void dynamics_should_rebuild_the_lb_only_when_its_view_changes(void)
 	done(&r);
 }
 
+/* An endpoint version no node uses, no sync is bringing and no stateful
+ * connection chose in is freed: after a 4-pod rollout (12 endpoint changes)
+ * only the newest of the 13 is kept. Under IPVS, keep-alive connections
+ * that outlive the run keep the versions they chose in (their choosers
+ * count them until they close), and every connection still balances. */
+static void dynamics_should_free_endpoint_versions_nobody_uses(void)
+{
+	static const char text[] =
+		"{\"duration_s\": 60, \"nodes\": [{\"generate\": {\"count\": 6, \"prefix\": \"n\"}}],"
+		" \"workloads\": [{\"name\": \"w\", \"replicas\": 4, \"labels\": {\"app\": \"w\"},"
+		"  \"terminationGracePeriod_s\": 5, \"readiness_delay_s\": 2}],"
+		" \"services\": [{\"name\": \"s\", \"type\": \"LoadBalancer\", \"selector\": {\"app\": \"w\"}}],"
+		" \"clients\": [{\"name\": \"c\", \"service\": \"s\","
+		"  \"requests\": {\"dist\": \"const\", \"value\": %d}, \"think_time_ms\": {\"dist\": \"const\", \"value\": 100},"
+		"  \"arrival\": {\"process\": \"poisson\", \"rate_per_s\": 50}}],"
+		" \"proxy\": {\"mode\": \"%s\"},"
+		" \"timeline\": [{\"at_s\": 10, \"action\": \"rollout\", \"workload\": \"w\", \"maxSurge\": 1, \"maxUnavailable\": 0}]}";
+	char buf[2048];
+	struct run r;
+	int n;
+
+	n = snprintf(buf, sizeof buf, text, 1, "iptables");
+	run_text(&r, buf, (size_t)n);
+	printf("iptables: %llu freed ", (unsigned long long)r.m->versions_freed);
+	CU_ASSERT_EQUAL(r.m->versions_freed, 12);
+	done(&r);
+	/* 2,000 requests 0.1 s apart: every connection outlives the run */
+	n = snprintf(buf, sizeof buf, text, 2000, "ipvs");
+	run_text(&r, buf, (size_t)n);
+	printf("ipvs, long connections: %llu freed ", (unsigned long long)r.m->versions_freed);
+	CU_ASSERT(r.m->versions_freed < 12);
+	done(&r);
+}
+
 /* Health checks that would find what the LB already believes are not
  * simulated: 50 nodes probed every second for 60 s would be 3,000 probe
  * events per Service, but with nothing changing the run holds only the
@@ -386,6 +420,8 @@ CU_ErrorCode suite_dynamics(void)
 		{ "dynamics_should_pass_over_alike_pending_pods", dynamics_should_pass_over_alike_pending_pods },
 		{ "dynamics_should_rebuild_the_lb_only_when_its_view_changes",
 		  dynamics_should_rebuild_the_lb_only_when_its_view_changes },
+		{ "dynamics_should_free_endpoint_versions_nobody_uses",
+		  dynamics_should_free_endpoint_versions_nobody_uses },
 		{ "dynamics_should_not_simulate_probes_that_change_nothing",
 		  dynamics_should_not_simulate_probes_that_change_nothing },
 		{ "dynamics_should_change_the_rate", dynamics_should_change_the_rate },

@@ -92,6 +92,7 @@ struct metrics {
 	/* control-plane work during the run (not in results.json) */
 	uint64_t scheduler_runs;    /* scheduling cycles run for pods */
 	uint64_t lb_rebuilds;       /* LB pools rebuilt */
+	uint64_t versions_freed;    /* endpoint versions freed once unused */
 	double wall_s;
 	int interrupted;
 	int replications;           /* runs folded in (1 for one run) */
