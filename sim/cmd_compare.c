@@ -19,11 +19,6 @@
 #include "ktsim/results.h"
 #include "ktsim/scenario.h"
 
-/* Past CMP_SERVICES Services the table is a line per Service and the full
- * blocks of CMP_DETAIL (as the run summary past 10). */
-#define CMP_SERVICES 10
-#define CMP_DETAIL 3
-
 #define MAX_VARIANTS 1000
 
 static const char HELP[] =
@@ -142,7 +137,6 @@ static char *comparison_csv(const cJSON *root, const struct grid_axis *ax, int n
 	return buf;
 }
 
-/* The side-by-side table: one block per Service, one column per variant. */
 /* The figures of the comparison table: fmt 0 fraction as %, 1 three
  * decimals, 2 three significant digits. */
 static const struct { const char *key, *label; int fmt; } ROWS[] = {
@@ -156,6 +150,12 @@ static const struct { const char *key, *label; int fmt; } ROWS[] = {
 static const cJSON *svc_of(const cJSON *v, int s)
 {
 	return cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(v, "services"), s);
+}
+
+/* Pod i of Service s of variant v, or NULL. */
+static const cJSON *pod_of(const cJSON *v, int s, int i)
+{
+	return cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(svc_of(v, s), "pod_shares"), i);
 }
 
 /* Service s's block: a row per figure and per pod, a column per variant. */
@@ -193,16 +193,14 @@ static void print_block(const cJSON *vars, int s, int w)
 
 		/* Pod names agree across variants: <workload>-<ordinal>. */
 		cJSON_ArrayForEach(v, vars) {
-			const cJSON *p = cJSON_GetArrayItem(
-				cJSON_GetObjectItemCaseSensitive(svc_of(v, s), "pod_shares"), i);
+			const cJSON *p = pod_of(v, s, i);
 
 			if (p && !name[0])
 				name = grid_str(p, "name");
 		}
 		printf("  %-16.16s", name);
 		cJSON_ArrayForEach(v, vars) {
-			const cJSON *p = cJSON_GetArrayItem(
-				cJSON_GetObjectItemCaseSensitive(svc_of(v, s), "pod_shares"), i);
+			const cJSON *p = pod_of(v, s, i);
 			char cell[64];
 
 			if (p)
@@ -230,10 +228,10 @@ static double spread(const cJSON *vars, int s, const char *key)
 	return hi - lo;
 }
 
-/* Past CMP_SERVICES Services: a line per Service with max/mean, dropped and
- * p99 under each variant, then the blocks of the CMP_DETAIL Services whose
- * max/mean and of the CMP_DETAIL whose drop fraction differ most between
- * the variants (in scenario order). */
+/* Past RESULTS_SERVICES_MAX Services: a line per Service with max/mean,
+ * dropped and p99 under each variant, then the blocks of the
+ * RESULTS_SERVICES_DETAIL Services whose max/mean and of those whose drop
+ * fraction differ most between the variants (in scenario order). */
 static void print_overview(const cJSON *vars, int nsvc, int w)
 {
 	int *pick = ks_calloc((size_t)nsvc + 1, sizeof *pick), nw = 7, ndrop, cw = w < 24 ? 24 : w;
@@ -267,9 +265,9 @@ static void print_overview(const cJSON *vars, int nsvc, int w)
 		dskew[s] = spread(vars, s, "max_over_mean");
 		ddrop[s] = spread(vars, s, "drop_fraction");
 	}
-	ndrop = results_pick_top(dskew, ddrop, nsvc, CMP_DETAIL, pick);
+	ndrop = results_pick_top(dskew, ddrop, nsvc, RESULTS_SERVICES_DETAIL, pick);
 	printf("\nin detail: the %d Services whose max/mean differs most between the variants",
-	       CMP_DETAIL);
+	       RESULTS_SERVICES_DETAIL);
 	if (ndrop)
 		printf(" and the %d whose drops differ most\n", ndrop);
 	else
@@ -282,6 +280,7 @@ static void print_overview(const cJSON *vars, int nsvc, int w)
 	ks_free(pick);
 }
 
+/* The side-by-side table: one block per Service, one column per variant. */
 static void print_table(const cJSON *root, int nvar)
 {
 	const cJSON *vars = cJSON_GetObjectItemCaseSensitive(root, "variants");
@@ -297,7 +296,7 @@ static void print_table(const cJSON *root, int nvar)
 
 	printf("\n%s  (seed %g)  %d variant%s\n", grid_str(cJSON_GetObjectItemCaseSensitive(root, "scenario"), "name"),
 	       grid_num(root, "seed"), nvar, nvar == 1 ? "" : "s");
-	if (nsvc > CMP_SERVICES) {
+	if (nsvc > RESULTS_SERVICES_MAX) {
 		print_overview(vars, nsvc, w);
 		return;
 	}

@@ -20,12 +20,6 @@
 #include "ktsim/mem.h"
 #include "ktsim/ofile.h"
 
-/* The stdout summary stays readable at any scale: pod tables are cut as
- * results_table_rows says; past SUMMARY_SERVICES Services, one line each
- * and SUMMARY_DETAIL blocks of the most skewed and of the most dropping. */
-#define SUMMARY_SERVICES 10
-#define SUMMARY_DETAIL 3
-
 static double ratio(uint64_t a, uint64_t b)
 {
 	return b ? (double)a / (double)b : 0;
@@ -624,19 +618,38 @@ static int name_width(int w, const char *s)
 	return n > w ? n : w;
 }
 
+struct keyed {
+	double key;
+	int row;
+};
+
+/* Largest key first, equal keys in row order (a stable order from qsort). */
+static int by_key_desc(const void *a, const void *b)
+{
+	const struct keyed *x = a, *y = b;
+
+	if (x->key != y->key)
+		return x->key < y->key ? 1 : -1;
+	return (x->row > y->row) - (x->row < y->row);
+}
+
 int results_table_rows(const double *key, int n, int *row)
 {
-	for (int k = 0; k < n; k++)
-		row[k] = k;
+	struct keyed *k;
+
+	for (int i = 0; i < n; i++)
+		row[i] = i;
 	if (n <= RESULTS_TABLE_MAX)
 		return n;
-	for (int a = 1; a < n; a++) /* insertion sort, largest first, stable */
-		for (int b = a; b > 0 && key[row[b]] > key[row[b - 1]]; b--) {
-			int t = row[b];
-
-			row[b] = row[b - 1];
-			row[b - 1] = t;
-		}
+	/* O(n log n): a Service selecting every pod of the scale envelope has
+	 * 150,000 endpoints */
+	k = ks_calloc((size_t)n, sizeof *k);
+	for (int i = 0; i < n; i++)
+		k[i] = (struct keyed){ key[i], i };
+	qsort(k, (size_t)n, sizeof *k, by_key_desc);
+	for (int i = 0; i < n; i++)
+		row[i] = k[i].row;
+	ks_free(k);
 	return RESULTS_TABLE_TOP;
 }
 
@@ -808,8 +821,8 @@ int results_pick_top(const double *x, const double *y, int n, int k, int *pick)
 	return ny;
 }
 
-/* Past SUMMARY_SERVICES Services: one line each, then the blocks of the
- * SUMMARY_DETAIL most skewed and the SUMMARY_DETAIL dropping the largest
+/* Past RESULTS_SERVICES_MAX Services: one line each, then the blocks of the
+ * RESULTS_SERVICES_DETAIL most skewed and of those dropping the largest
  * share (in scenario order). */
 static void print_overview(FILE *f, const struct cluster *c, const struct metrics *m,
 			   const struct results_reps *reps, int utf8)
@@ -836,8 +849,8 @@ static void print_overview(FILE *f, const struct cluster *c, const struct metric
 		skew[s] = sum[s].skew.max_over_mean;
 		drop[s] = sum[s].drop_fraction;
 	}
-	ndrop = results_pick_top(skew, drop, c->nservices, SUMMARY_DETAIL, pick);
-	fprintf(f, "\nin detail: the %d most skewed (max/mean)", SUMMARY_DETAIL);
+	ndrop = results_pick_top(skew, drop, c->nservices, RESULTS_SERVICES_DETAIL, pick);
+	fprintf(f, "\nin detail: the %d most skewed (max/mean)", RESULTS_SERVICES_DETAIL);
 	if (ndrop)
 		fprintf(f, " and the %d dropping the most flows\n", ndrop);
 	else
@@ -870,7 +883,7 @@ void results_print_summary(FILE *f, const struct cluster *c, const struct metric
 		if (c->workloads[w].pending)
 			fprintf(f, "warning: workload %s: %d of %d pods Pending (they fit on no node)\n",
 				c->workloads[w].name, c->workloads[w].pending, c->workloads[w].replicas);
-	if (c->nservices > SUMMARY_SERVICES) {
+	if (c->nservices > RESULTS_SERVICES_MAX) {
 		print_overview(f, c, m, reps, utf8);
 		return;
 	}

@@ -367,6 +367,23 @@ static void results_should_pick_the_rows_and_services_a_summary_shows(void)
 	CU_ASSERT_EQUAL(pick[2], 2); /* 0.5, not the second 5 */
 	CU_ASSERT_EQUAL(pick[4], 2);
 	CU_ASSERT_EQUAL(pick[0] | pick[3], 0);
+	{
+		/* a Service over every pod of the scale envelope: 200,000 rows
+		 * in order, ties kept in row order */
+		enum { BIG = 200000 };
+		double *bk = ks_calloc(BIG, sizeof *bk);
+		int *br = ks_calloc(BIG, sizeof *br), sorted = 1;
+
+		for (int i = 0; i < BIG; i++)
+			bk[i] = (double)((i * 7919) % 1000);
+		CU_ASSERT_EQUAL(results_table_rows(bk, BIG, br), RESULTS_TABLE_TOP);
+		for (int k = 1; k < BIG; k++)
+			sorted &= bk[br[k]] < bk[br[k - 1]] ||
+				  (bk[br[k]] == bk[br[k - 1]] && br[k] > br[k - 1]);
+		CU_ASSERT(sorted);
+		ks_free(br);
+		ks_free(bk);
+	}
 }
 
 CU_ErrorCode suite_metrics(void)

@@ -43,7 +43,6 @@ struct proxy_closed {
 	int32_t pos;
 };
 
-/* Up to one chooser per rule set a node meets. */
 /* A node's choosers of one Service, one per candidate set it has met (at
  * most 3), allocated as they are met: a 5,000-node, 1,000-Service cluster
  * has 5 million of these and most hold one. */

@@ -68,6 +68,10 @@ static inline int results_table_hidden(int k, int n, int top)
  * and the k largest positive y[] with bit 2 (ties: the first in order), for
  * the Services a summary shows in full. Returns how many got bit 2. */
 int results_pick_top(const double *x, const double *y, int n, int k, int *pick);
+/* Past RESULTS_SERVICES_MAX Services the run summary and compare show a line
+ * per Service and the full blocks of RESULTS_SERVICES_DETAIL picked by
+ * results_pick_top. */
+enum { RESULTS_SERVICES_MAX = 10, RESULTS_SERVICES_DETAIL = 3 };
 
 /* Create `dir` (and parents) and write results.json, pods.csv, nodes.csv
  * (and timeseries.csv with a timeline). reps (or NULL) adds each figure's
