@@ -132,9 +132,11 @@ static struct proxy_chooser *chooser(struct proxy_svc *ps, int node, const int *
 		ring_init(&ch->closed, sizeof(struct proxy_closed), 0);
 		ks_free(names);
 	} else if (k > 1) {
-		/* A table is a function of the candidates alone, so every node
-		 * holds the same one for all[] (Maglev's point: each node picks
-		 * as the others would); built once. One candidate needs none. */
+		/* A table is a function of the candidates alone (and the hash
+		 * seed, which "must be the same on every node": Cilium's
+		 * Documentation/network/kubernetes/kubeproxy-free.rst), so every
+		 * node holds the same one for all[] and picks as the others would;
+		 * built once here. One candidate needs none. */
 		int shared = list == ps->all && k == ps->nall;
 		const char **names;
 
