@@ -65,8 +65,7 @@ static inline int weight_of(const struct ipvs_sched *s, int i)
 	return s->weight ? s->weight[i] : 1;
 }
 
-/* Whether the kind's pick reads the connection counts. */
-static int counts_conns(enum ipvs_kind k)
+int ipvs_counts_conns(enum ipvs_kind k)
 {
 	return k == IPVS_LC || k == IPVS_WLC || k == IPVS_SED || k == IPVS_NQ;
 }
@@ -128,7 +127,7 @@ void ipvs_init(struct ipvs_sched *s, enum ipvs_kind k, int n, const int *weights
 	 * millions of these, so what is not needed is not allocated */
 	if (weights)
 		s->weight = ks_calloc((size_t)n, sizeof *s->weight);
-	if (counts_conns(k)) {
+	if (ipvs_counts_conns(k)) {
 		s->active = ks_calloc((size_t)n, sizeof *s->active);
 		s->inactive = ks_calloc((size_t)n, sizeof *s->inactive);
 	}

@@ -169,35 +169,36 @@ static inline void peak(uint32_t *pk, uint32_t v, int measuring)
 int nat_admit(struct nat *t, uint32_t node, uint32_t pod, int snat)
 {
 	uint32_t pn = (uint32_t)t->pod_node[pod];
+	uint32_t *ports = NULL;
 	size_t i = 0;
 
-	if (t->ct[node] >= t->ct_max[node] || (pn != node && t->ct[pn] >= t->ct_max[pn]))
+	/* In the order a forwarded SYN meets them: the entry node's conntrack
+	 * (PREROUTING), its masquerade (POSTROUTING), then the pod's node's
+	 * conntrack as the packet arrives there. */
+	if (t->ct[node] >= t->ct_max[node])
 		return NAT_CONNTRACK_FULL;
 	if (snat && t->dense) {
-		uint32_t *ports = &t->dense[(size_t)node * (size_t)t->npods + pod];
-
-		if (*ports >= t->snat_ports)
-			return NAT_SNAT_EXHAUSTED;
-		peak(&t->snat_peak[node], ++*ports, t->measuring);
+		ports = &t->dense[(size_t)node * (size_t)t->npods + pod];
 	} else if (snat) {
-		uint64_t key = pair_key(node, pod);
-
-		i = find(t, key);
-		if (t->tab[i].key == 0) {
-			if (2 * (t->used + 1) > t->cap) {
-				grow(t);
-				i = find(t, key);
-			}
-			t->tab[i].key = key;
-			t->used++;
-		}
-		if (t->tab[i].ports >= t->snat_ports) {
-			if (t->tab[i].ports == 0)
-				erase(t, i);
-			return NAT_SNAT_EXHAUSTED;
-		}
-		peak(&t->snat_peak[node], ++t->tab[i].ports, t->measuring);
+		i = find(t, pair_key(node, pod));
+		if (t->tab[i].key != 0)
+			ports = &t->tab[i].ports;
 	}
+	if (snat && (ports ? *ports : 0) >= t->snat_ports)
+		return NAT_SNAT_EXHAUSTED;
+	if (pn != node && t->ct[pn] >= t->ct_max[pn])
+		return NAT_CONNTRACK_FULL_POD_NODE;
+	if (snat && ports == NULL) { /* the pair's first port */
+		if (2 * (t->used + 1) > t->cap) {
+			grow(t);
+			i = find(t, pair_key(node, pod));
+		}
+		t->tab[i].key = pair_key(node, pod);
+		t->used++;
+		ports = &t->tab[i].ports;
+	}
+	if (snat)
+		peak(&t->snat_peak[node], ++*ports, t->measuring);
 	peak(&t->ct_peak[node], ++t->ct[node], t->measuring);
 	if (pn != node)
 		peak(&t->ct_peak[pn], ++t->ct[pn], t->measuring);

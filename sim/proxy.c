@@ -208,6 +208,31 @@ void proxy_conn_close(struct proxy_svc *ps, int node, int slot, int pos, double 
 		ipvs_conn_expire(&ch->ipvs, pos);
 }
 
+int64_t proxy_conns_active(const struct proxy_svc *ps)
+{
+	int64_t sum = 0;
+
+	for (int n = 0; ps->nodes && n < ps->nnodes; n++)
+		for (int i = 0; i < ps->nodes[n].n; i++) {
+			const struct ipvs_sched *q = &ps->nodes[n].ch[i].ipvs;
+
+			for (int j = 0; q->active && j < q->n; j++)
+				sum += q->active[j];
+		}
+	return sum;
+}
+
+void proxy_conn_cancel(struct proxy_svc *ps, int node, int slot, int pos)
+{
+	struct proxy_chooser *ch;
+
+	if (slot < 0 || ps->mode != PROXY_IPVS)
+		return;
+	ch = &ps->nodes[node].ch[slot];
+	ipvs_conn_close(&ch->ipvs, pos);
+	ipvs_conn_expire(&ch->ipvs, pos);
+}
+
 void proxy_svc_fini(struct proxy_svc *ps)
 {
 	for (int n = 0; ps->nodes && n < ps->nnodes; n++) {

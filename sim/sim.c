@@ -22,6 +22,7 @@
 #include "ktsim/lb.h"
 #include "ktsim/mem.h"
 #include "ktsim/nat.h"
+#include "ktsim/ipvs.h"
 #include "ktsim/path.h"
 #include "ktsim/pool.h"
 #include "ktsim/proxy.h"
@@ -78,6 +79,8 @@ void sim_close_flow(struct sim *s, uint32_t f, double now)
 					      : sim_view(s, (int)fl->svc, 0, &v);
 
 		proxy_conn_close(ps, (int)fl->node, fl->pslot, fl->ppos, now);
+		if (fl->pslot >= 0)
+			s->conns_open--;
 		if (s->dyn && fl->pslot >= 0)
 			dyn_ver_release(s, fl->svc, fl->ver);
 	}
@@ -152,7 +155,7 @@ static void on_arrival(struct engine *eng, const struct event *ev, void *ctx)
 	uint32_t f, addr, ver;
 	struct proxy_svc *ps = sim_view(s, (int)cl->svc, 0, &ver);
 	struct path_step st = { 0 };
-	int node, ep, snat = 0, pod = -1, nr, pod_node, src = -1, pslot = -1, ppos = -1;
+	int node, ep, snat = 0, pod = -1, nr, r, pod_node, src = -1, pslot = -1, ppos = -1;
 	uint16_t port;
 	struct flow *fl;
 
@@ -230,14 +233,27 @@ static void on_arrival(struct engine *eng, const struct event *ev, void *ctx)
 	snat = pod_node != node ? st.snat_remote : st.snat_local;
 	nat_prefetch(&s->nat, (uint32_t)node, (uint32_t)pod, snat);
 	nat_expire(&s->nat, now);
-	switch (nat_admit(&s->nat, (uint32_t)node, (uint32_t)pod, snat)) {
+	r = nat_admit(&s->nat, (uint32_t)node, (uint32_t)pod, snat);
+	switch (r) {
 	case NAT_CONNTRACK_FULL:
+		/* The SYN is dropped at PREROUTING (nf_conntrack_in: "table
+		 * full, dropping packet"), before IPVS's LOCAL_IN hook would
+		 * schedule it: no IPVS connection is made. */
 		if (measured)
 			sim_drop(ss, node, DROP_CONNTRACK_FULL);
+		proxy_conn_cancel(ps, node, pslot, ppos);
 		return;
 	case NAT_SNAT_EXHAUSTED:
+	case NAT_CONNTRACK_FULL_POD_NODE:
+		/* Dropped after IPVS made the connection: masquerade fails at
+		 * POSTROUTING, or the pod's node's table is full. The entry
+		 * lingers as inactive, as a closed one does (the kernel's
+		 * SYN_RECV entry times out after 60 s rather than TIME_WAIT's
+		 * 120: ktsim keeps one linger). */
 		if (measured)
-			sim_drop(ss, node, DROP_SNAT_PORTS_EXHAUSTED);
+			sim_drop(ss, node, r == NAT_SNAT_EXHAUSTED ? DROP_SNAT_PORTS_EXHAUSTED
+								   : DROP_CONNTRACK_FULL);
+		proxy_conn_close(ps, node, pslot, ppos, now);
 		return;
 	default:
 		break;
@@ -254,6 +270,8 @@ static void on_arrival(struct engine *eng, const struct event *ev, void *ctx)
 	fl->pslot = pslot;
 	fl->ppos = ppos;
 	fl->ver = ver;
+	if (pslot >= 0)
+		s->conns_open++;
 	if (s->dyn && pslot >= 0) /* its chooser lives in that version */
 		dyn_ver_hold(s, cl->svc, ver);
 	fl->epoch = s->dyn ? s->dyn->pod_epoch[pod] : 0;
@@ -691,6 +709,21 @@ void sim_destroy(struct sim *s)
 	ks_free(s);
 }
 
+/* Every connection IPVS counts as active belongs to a flow still open:
+ * none is left behind by a flow dropped after its pick. */
+static void check_conns(const struct sim *s)
+{
+	const struct cluster *c = s->c;
+	int64_t active = 0;
+
+	if (c->proxy.mode != PROXY_IPVS || !ipvs_counts_conns((enum ipvs_kind)c->proxy.ipvs_scheduler))
+		return; /* no counts kept */
+	for (int i = 0; i < c->nservices; i++)
+		for (int v = 0; v < (s->dyn ? s->dyn->nver[i] : 1); v++)
+			active += proxy_conns_active(s->dyn ? &s->dyn->ver[i][v] : &s->psvc[i]);
+	KS_ASSERT(active == (int64_t)s->conns_open);
+}
+
 static double wall_now(void)
 {
 	struct timespec ts;
@@ -738,6 +771,7 @@ int sim_run(struct sim *s, sim_tick_fn tick, void *ctx)
 		s->m.svc[i].affinity_misses = s->aff[i].misses;
 		sim_check_balance(&s->m.svc[i]);
 	}
+	check_conns(s);
 	return stopped;
 }
 

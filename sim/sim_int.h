@@ -80,6 +80,7 @@ struct sim {
 	int prefetch;               /* the model outgrows the caches: peek, defer */
 	struct ep_done lag[EP_LAG];  /* ring of deferred endpoint updates */
 	unsigned lag_head, lag_n;
+	uint64_t conns_open;        /* flows holding an IPVS or Maglev connection */
 };
 
 /* Pod life in the truth of a run with a timeline. */

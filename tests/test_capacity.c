@@ -275,6 +275,43 @@ static void capacity_should_release_nat_entries_after_the_linger(void)
 	nat_fini(&t);
 }
 
+/* A forwarded SYN meets the entry node's table, then its masquerade, then
+ * the pod's node's table: nat_admit names the first that refuses it, and a
+ * refusal holds nothing (no empty pair is left in the table). */
+static void capacity_should_refuse_in_the_kernels_order(void)
+{
+	const uint32_t max[2] = { 10, 1 };
+	const int pod_node[2] = { 0, 1 };
+	struct nat t;
+
+	nat_init(&t, 2, 2, max, pod_node, 1, 10.0, 0);
+	CU_ASSERT_EQUAL(nat_admit(&t, 0, 1, 1), NAT_OK);      /* node 1 now full, pair's port taken */
+	CU_ASSERT_EQUAL(nat_admit(&t, 0, 1, 1), NAT_SNAT_EXHAUSTED);
+	CU_ASSERT_EQUAL(nat_admit(&t, 0, 1, 0), NAT_CONNTRACK_FULL_POD_NODE);
+	CU_ASSERT_EQUAL(nat_admit(&t, 1, 1, 0), NAT_CONNTRACK_FULL);
+	CU_ASSERT_EQUAL(t.ct[0], 1);
+	CU_ASSERT_EQUAL(t.ct[1], 1);
+	nat_fini(&t);
+	/* the same through the pair table (more pods than the flat table takes) */
+	{
+		static int pn[(1 << 22) + 1];
+		const uint32_t big[2] = { 10, 1 };
+
+		pn[1] = 1;
+		nat_init(&t, 2, (1 << 22) + 1, big, pn, 1, 10.0, 0);
+		CU_ASSERT_PTR_NULL(t.dense);
+		CU_ASSERT_EQUAL(nat_admit(&t, 0, 2, 1), NAT_OK);  /* pod 2 on node 0 */
+		CU_ASSERT_EQUAL(nat_admit(&t, 0, 1, 1), NAT_OK);
+		CU_ASSERT_EQUAL(nat_admit(&t, 0, 1, 1), NAT_SNAT_EXHAUSTED);
+		CU_ASSERT_EQUAL(nat_admit(&t, 0, 3, 1), NAT_OK);  /* a new pair */
+		CU_ASSERT_EQUAL(t.used, 3);
+		pn[4] = 1;
+		CU_ASSERT_EQUAL(nat_admit(&t, 0, 4, 1), NAT_CONNTRACK_FULL_POD_NODE);
+		CU_ASSERT_EQUAL(t.used, 3);                       /* no empty pair left */
+		nat_fini(&t);
+	}
+}
+
 /* Many pairs come and go: the pair table stays consistent (backward-shift
  * deletion) and empties when every linger has passed. */
 static void capacity_should_keep_the_pair_table_consistent(void)
@@ -313,6 +350,7 @@ CU_ErrorCode suite_capacity(void)
 		{ "capacity_should_exhaust_snat_ports_under_cluster_only", capacity_should_exhaust_snat_ports_under_cluster_only },
 		{ "capacity_should_fill_conntrack", capacity_should_fill_conntrack },
 		{ "capacity_should_release_nat_entries_after_the_linger", capacity_should_release_nat_entries_after_the_linger },
+		{ "capacity_should_refuse_in_the_kernels_order", capacity_should_refuse_in_the_kernels_order },
 		{ "capacity_should_keep_the_pair_table_consistent", capacity_should_keep_the_pair_table_consistent },
 		{ NULL, NULL },
 	};

@@ -359,6 +359,40 @@ static void dataplane_should_weigh_lingering_connections_in_ipvs_lc(void)
 	}
 }
 
+/* A SYN dropped by a full conntrack table at its entry node dies at
+ * PREROUTING, before IPVS's LOCAL_IN hook would schedule it: it leaves no
+ * IPVS connection. One dropped further on (masquerade out of ports, or the
+ * pod's node's table full) leaves one that lingers as inactive. Node a's
+ * table fills with the 120 s TIME_WAIT (about half the flows dropped), b's
+ * (holding the slow pod) more so. sim_run checks at the end that every
+ * connection lc counts active belongs to an open flow, and aborts if not. */
+static void dataplane_should_leave_no_ipvs_connection_for_dropped_flows(void)
+{
+	static const char text[] =
+		"{\"duration_s\": 300, \"warmup_s\": 150, \"nodes\": [{\"name\": \"a\", \"conntrack_max\": 12000},"
+		"  {\"name\": \"b\", \"conntrack_max\": 3000}],"
+		" \"workloads\": ["
+		"  {\"name\": \"fast\", \"replicas\": 1, \"labels\": {\"app\": \"w\"}, \"pin\": [\"a\"],"
+		"   \"server\": {\"concurrency\": 256, \"service_time_ms\": {\"dist\": \"const\", \"value\": 1}}},"
+		"  {\"name\": \"slow\", \"replicas\": 1, \"labels\": {\"app\": \"w\"}, \"pin\": [\"b\"],"
+		"   \"server\": {\"concurrency\": 256, \"service_time_ms\": {\"dist\": \"const\", \"value\": 500}}}],"
+		" \"services\": [{\"name\": \"s\", \"type\": \"LoadBalancer\", \"selector\": {\"app\": \"w\"}}],"
+		" \"proxy\": {\"mode\": \"ipvs\", \"ipvs_scheduler\": \"lc\"},"
+		" \"clients\": [{\"name\": \"c\", \"service\": \"s\", \"count\": 100000, \"cidr\": \"10.0.0.0/8\","
+		"  \"arrival\": {\"process\": \"poisson\", \"rate_per_s\": 200}}]}";
+	struct run r;
+
+	r.c = tests_load_text(text, NULL, 0, NULL);
+	r.s = sim_create(r.c, r.c->seed, 0);
+	sim_run(r.s, NULL, NULL);
+	r.ss = &sim_metrics(r.s)->svc[0];
+	printf("%llu of %llu dropped, conntrack full ", (unsigned long long)r.ss->dropped,
+	       (unsigned long long)r.ss->offered);
+	CU_ASSERT(r.ss->drops[DROP_CONNTRACK_FULL] > r.ss->offered / 4);
+	CU_ASSERT_EQUAL(r.ss->drops[DROP_CONNTRACK_FULL], r.ss->dropped);
+	done(&r);
+}
+
 /* kube-proxy IPVS: rr on each node is exact (every node cycles its own
  * list), dh sends a whole Service to one pod, sh pins a source. */
 static void dataplane_should_schedule_like_ipvs(void)
@@ -480,6 +514,8 @@ CU_ErrorCode suite_dataplane(void)
 		{ "dataplane_should_schedule_like_ipvs", dataplane_should_schedule_like_ipvs },
 		{ "dataplane_should_weigh_lingering_connections_in_ipvs_lc",
 		  dataplane_should_weigh_lingering_connections_in_ipvs_lc },
+		{ "dataplane_should_leave_no_ipvs_connection_for_dropped_flows",
+		  dataplane_should_leave_no_ipvs_connection_for_dropped_flows },
 		{ "dataplane_should_pick_the_same_backend_on_every_node_with_maglev", dataplane_should_pick_the_same_backend_on_every_node_with_maglev },
 		{ "dataplane_should_keep_client_affinity_per_node", dataplane_should_keep_client_affinity_per_node },
 		{ NULL, NULL },

@@ -77,6 +77,7 @@ int main(int argc, char **argv)
 		suite_json, suite_jsonw, suite_ofile, suite_metrics, suite_scenario, suite_placement, suite_seeds, suite_capacity, suite_dataplane, suite_dynamics, suite_plot, suite_importer, suite_ipvs, suite_maglev,
 	};
 	unsigned failed;
+	int verbose = 0;
 
 	if (CU_initialize_registry() != CUE_SUCCESS)
 		return 2;
@@ -85,8 +86,30 @@ int main(int argc, char **argv)
 			fprintf(stderr, "cannot register suite %zu: %s\n", i, CU_get_error_msg());
 			return 2;
 		}
-	CU_basic_set_mode(argc > 1 && argv[1][0] == '-' && argv[1][1] == 'v' ? CU_BRM_VERBOSE : CU_BRM_NORMAL);
-	CU_basic_run_tests();
+	/* ktsim-tests [-v] [SUITE [TEST]]: verbose, one suite, one test */
+	if (argc > 1 && strcmp(argv[1], "-v") == 0) {
+		verbose = 1;
+		argc--;
+		argv++;
+	}
+	CU_basic_set_mode(verbose ? CU_BRM_VERBOSE : CU_BRM_NORMAL);
+	if (argc > 1) {
+		CU_pSuite suite = CU_get_suite(argv[1]);
+		CU_pTest test = suite && argc > 2 ? CU_get_test(suite, argv[2]) : NULL;
+
+		if (suite == NULL || (argc > 2 && test == NULL)) {
+			fprintf(stderr, "no such suite or test: %s%s%s\n", argv[1], argc > 2 ? " " : "",
+				argc > 2 ? argv[2] : "");
+			CU_cleanup_registry();
+			return 2;
+		}
+		if (test)
+			CU_basic_run_test(suite, test);
+		else
+			CU_basic_run_suite(suite);
+	} else {
+		CU_basic_run_tests();
+	}
 	failed = CU_get_number_of_tests_failed() + CU_get_number_of_failures();
 	CU_cleanup_registry();
 	return failed ? 1 : 0;

@@ -43,6 +43,9 @@ struct ipvs_sched {
 int ipvs_kind_from_name(const char *name);
 /* The ipvsadm name of k. */
 const char *ipvs_kind_name(enum ipvs_kind k);
+/* Whether k's pick reads the connection counts (lc, wlc, sed, nq): only
+ * those keep them. */
+int ipvs_counts_conns(enum ipvs_kind k);
 
 /* Set up a virtual service of n real servers. weights: NULL for kube-proxy's
  * all-1, else n values >= 0; names (mh only, else may be NULL) are the

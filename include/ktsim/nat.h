@@ -23,7 +23,9 @@
 
 #include "ktsim/ring.h"
 
-enum { NAT_OK, NAT_CONNTRACK_FULL, NAT_SNAT_EXHAUSTED };
+/* nat_admit's answers: admitted, or where the SYN is dropped (the entry
+ * node's conntrack table, its masquerade, the pod's node's table). */
+enum { NAT_OK, NAT_CONNTRACK_FULL, NAT_SNAT_EXHAUSTED, NAT_CONNTRACK_FULL_POD_NODE };
 
 struct nat_pair {
 	uint64_t key;            /* node << 32 | pod, 0 = empty slot (key is stored + 1) */
@@ -71,7 +73,7 @@ static inline void nat_expire(struct nat *t, double now)
 }
 /* Admit a new connection entering `node`, served by `pod` (forwarded when
  * the pod is on another node), masqueraded when snat. Returns NAT_OK
- * (entries now held) or why it was dropped (nothing held). */
+ * (entries now held) or where it was dropped (nothing held). */
 int nat_admit(struct nat *t, uint32_t node, uint32_t pod, int snat);
 /* Start loading what nat_admit(t, node, pod, snat) will read (the pair's
  * slot: a random line of a table that can reach tens of MB), so the miss

@@ -172,6 +172,12 @@ int proxy_pick_conn(struct proxy_svc *ps, int node, enum proxy_rule rule, uint32
  * counts it inactive (lc/wlc weigh that in) for inactive_s, TIME_WAIT;
  * Maglev keeps no count. */
 void proxy_conn_close(struct proxy_svc *ps, int node, int slot, int pos, double now);
+/* The connections ps's IPVS schedulers count as active, over every node
+ * (0 unless they keep counts: see ipvs_counts_conns). */
+int64_t proxy_conns_active(const struct proxy_svc *ps);
+/* Undo proxy_pick_conn's connection as if it never was: its first packet
+ * was dropped before IPVS would have scheduled it (conntrack full). */
+void proxy_conn_cancel(struct proxy_svc *ps, int node, int slot, int pos);
 
 /* Is an external flow masqueraded, given that its endpoint is on another
  * node (remote) and its protocol? */
