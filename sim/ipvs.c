@@ -127,9 +127,11 @@ void ipvs_init(struct ipvs_sched *s, enum ipvs_kind k, int n, const int *weights
 	 * millions of these, so what is not needed is not allocated */
 	if (weights)
 		s->weight = ks_calloc((size_t)n, sizeof *s->weight);
-	if (ipvs_counts_conns(k)) {
+	if (ipvs_counts_conns(k) && (weights || n <= IPVS_SPARSE_MIN_N)) {
 		s->active = ks_calloc((size_t)n, sizeof *s->active);
 		s->inactive = ks_calloc((size_t)n, sizeof *s->inactive);
+	} else if (ipvs_counts_conns(k)) {
+		s->sparse = 1; /* cnt is allocated with the first connection */
 	}
 	for (int i = 0; i < n; i++) {
 		int w = weights ? weights[i] : 1;
@@ -163,6 +165,7 @@ void ipvs_fini(struct ipvs_sched *s)
 	ks_free(s->weight);
 	ks_free(s->active);
 	ks_free(s->inactive);
+	ks_free(s->cnt);
 	ks_free(s->table);
 	memset(s, 0, sizeof *s);
 }
@@ -267,6 +270,36 @@ static int pick_least_weighted(const struct ipvs_sched *s)
 	return least;
 }
 
+/* lc, wlc, sed and nq on sparse counts, all weights 1: each picks the first
+ * server of least cost (wlc's loh * 1 > doh * 1 is lc's doh < loh), where
+ * the cost is the conn overhead (lc, wlc) or active + 1 (sed; nq takes the
+ * first server without an active connection, else sed's). A server missing
+ * from the set costs the least there is, so the first gap in the set, or
+ * for sed/nq the first member without active connections, is the answer
+ * when it comes before any other such server; else the first least member. */
+static int pick_sparse(const struct ipvs_sched *s)
+{
+	int next = 0, least = -1;
+	int64_t loh = 0;
+
+	for (int k = 0; k < s->ncnt; k++) {
+		const struct ipvs_count *c = &s->cnt[k];
+		int64_t doh = s->kind == IPVS_LC || s->kind == IPVS_WLC
+			? ((int64_t)c->active << 8) + c->inactive : (int64_t)c->active;
+
+		if (c->server > next)
+			return next;
+		if (doh == 0)
+			return c->server;
+		if (least < 0 || doh < loh) {
+			least = c->server;
+			loh = doh;
+		}
+		next = c->server + 1;
+	}
+	return next < s->n ? next : least;
+}
+
 /* A table entry, or -1 when it is empty or quiesced (is_unavailable in
  * ip_vs_sh.c / ip_vs_mh.c; the *-fallback flags are not modelled). */
 static int table_pick(const struct ipvs_sched *s, uint32_t slot)
@@ -288,11 +321,11 @@ int ipvs_pick(struct ipvs_sched *s, uint32_t saddr, uint16_t sport, uint32_t vip
 	case IPVS_WRR:
 		return pick_wrr(s);
 	case IPVS_LC:
-		return pick_lc(s);
+		return s->sparse ? pick_sparse(s) : pick_lc(s);
 	case IPVS_WLC:
 	case IPVS_SED:
 	case IPVS_NQ:
-		return pick_least_weighted(s);
+		return s->sparse ? pick_sparse(s) : pick_least_weighted(s);
 	case IPVS_SH:
 		/* ip_vs_sh_hashkey: hash_32(ntohs(port) + ntohl(saddr), 8). */
 		return table_pick(s, hash_32(port + saddr, 8));
@@ -315,28 +348,149 @@ int ipvs_pick(struct ipvs_sched *s, uint32_t saddr, uint16_t sport, uint32_t vip
 	return table_pick(s, (uint32_t)(h[0] % IPVS_MH_TAB_SIZE));
 }
 
+/* Server i's place in the sparse counts: its index, or where it would go
+ * (as -1 - index). */
+static int cnt_find(const struct ipvs_sched *s, int i)
+{
+	int lo = 0, hi = s->ncnt;
+
+	while (lo < hi) {
+		int mid = (lo + hi) / 2;
+
+		if (s->cnt[mid].server < i)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < s->ncnt && s->cnt[lo].server == i ? lo : -1 - lo;
+}
+
+/* Leave the sparse counts for dense ones. */
+static void go_dense(struct ipvs_sched *s)
+{
+	s->active = ks_calloc((size_t)s->n, sizeof *s->active);
+	s->inactive = ks_calloc((size_t)s->n, sizeof *s->inactive);
+	for (int k = 0; k < s->ncnt; k++) {
+		s->active[s->cnt[k].server] = s->cnt[k].active;
+		s->inactive[s->cnt[k].server] = s->cnt[k].inactive;
+	}
+	ks_free(s->cnt);
+	s->cnt = NULL;
+	s->ncnt = s->capcnt = 0;
+	s->sparse = 0;
+}
+
+/* Server i's counts as (*a, *in), made zero if it had none; NULL when no
+ * counts are kept. */
+static uint32_t *counts_at(struct ipvs_sched *s, int i, uint32_t **in)
+{
+	int k;
+
+	KS_ASSERT(i >= 0 && i < s->n);
+	if (s->sparse) {
+		k = cnt_find(s, i);
+		if (k >= 0) {
+			*in = &s->cnt[k].inactive;
+			return &s->cnt[k].active;
+		}
+		if (s->ncnt < IPVS_SPARSE_MAX) {
+			k = -1 - k;
+			if (s->ncnt == s->capcnt) {
+				s->capcnt = s->capcnt ? 2 * s->capcnt : 4;
+				s->cnt = ks_realloc(s->cnt, (size_t)s->capcnt, sizeof *s->cnt);
+			}
+			memmove(&s->cnt[k + 1], &s->cnt[k], (size_t)(s->ncnt - k) * sizeof *s->cnt);
+			s->cnt[k] = (struct ipvs_count){ i, 0, 0 };
+			s->ncnt++;
+			*in = &s->cnt[k].inactive;
+			return &s->cnt[k].active;
+		}
+		go_dense(s);
+	}
+	if (s->active == NULL)
+		return NULL;
+	*in = &s->inactive[i];
+	return &s->active[i];
+}
+
+/* Drop server i from the sparse counts once it holds no connection. */
+static void maybe_forget(struct ipvs_sched *s, int i)
+{
+	int k;
+
+	if (!s->sparse)
+		return;
+	k = cnt_find(s, i);
+	KS_ASSERT(k >= 0);
+	if (s->cnt[k].active == 0 && s->cnt[k].inactive == 0) {
+		memmove(&s->cnt[k], &s->cnt[k + 1], (size_t)(s->ncnt - k - 1) * sizeof *s->cnt);
+		s->ncnt--;
+	}
+}
+
 void ipvs_conn_open(struct ipvs_sched *s, int i)
 {
-	KS_ASSERT(i >= 0 && i < s->n);
-	if (s->active)
-		s->active[i]++;
+	uint32_t *in, *a = counts_at(s, i, &in);
+
+	if (a)
+		++*a;
 }
 
 void ipvs_conn_close(struct ipvs_sched *s, int i)
 {
+	uint32_t *in, *a;
+
 	KS_ASSERT(i >= 0 && i < s->n);
-	if (s->active) {
-		KS_ASSERT(s->active[i] > 0);
-		s->active[i]--;
-		s->inactive[i]++;
-	}
+	if (!s->active && !s->sparse)
+		return;
+	a = counts_at(s, i, &in);
+	KS_ASSERT(*a > 0);
+	--*a;
+	++*in;
 }
 
 void ipvs_conn_expire(struct ipvs_sched *s, int i)
 {
+	uint32_t *in;
+
 	KS_ASSERT(i >= 0 && i < s->n);
-	if (s->inactive) {
-		KS_ASSERT(s->inactive[i] > 0);
-		s->inactive[i]--;
-	}
+	if (!s->active && !s->sparse)
+		return;
+	counts_at(s, i, &in);
+	KS_ASSERT(*in > 0);
+	--*in;
+	maybe_forget(s, i);
+}
+
+uint32_t ipvs_active(const struct ipvs_sched *s, int i)
+{
+	int k;
+
+	KS_ASSERT(i >= 0 && i < s->n);
+	if (s->active)
+		return s->active[i];
+	k = s->sparse ? cnt_find(s, i) : -1;
+	return k >= 0 ? s->cnt[k].active : 0;
+}
+
+uint32_t ipvs_inactive(const struct ipvs_sched *s, int i)
+{
+	int k;
+
+	KS_ASSERT(i >= 0 && i < s->n);
+	if (s->inactive)
+		return s->inactive[i];
+	k = s->sparse ? cnt_find(s, i) : -1;
+	return k >= 0 ? s->cnt[k].inactive : 0;
+}
+
+uint64_t ipvs_active_total(const struct ipvs_sched *s)
+{
+	uint64_t sum = 0;
+
+	for (int i = 0; s->active && i < s->n; i++)
+		sum += s->active[i];
+	for (int k = 0; k < s->ncnt; k++)
+		sum += s->cnt[k].active;
+	return sum;
 }

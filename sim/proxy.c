@@ -83,6 +83,8 @@ void proxy_svc_init(struct proxy_svc *ps, const struct cluster *c, int svc, cons
 	 * conntrack TIME_WAIT (also 120 s by default). */
 	if (ps->mode == PROXY_IPVS && (ps->ipvs_kind == IPVS_LC || ps->ipvs_kind == IPVS_WLC))
 		ps->inactive_s = c->proxy.time_wait_s;
+	if (ps->inactive_s > 0)
+		ring_init(&ps->closed, sizeof(struct proxy_closed), 0);
 	ps->maglev_m = c->proxy.maglev_m;
 	ps->nnodes = c->nnodes;
 	if (ps->stateful) {
@@ -126,10 +128,10 @@ static struct proxy_chooser *chooser(struct proxy_svc *ps, int node, const int *
 	ch->list = list;
 	ch->k = k;
 	if (ps->mode == PROXY_IPVS) {
-		const char **names = cand_names(ps, list, k);
+		/* only mh hashes the servers' names */
+		const char **names = ps->ipvs_kind == IPVS_MH ? cand_names(ps, list, k) : NULL;
 
 		ipvs_init(&ch->ipvs, (enum ipvs_kind)ps->ipvs_kind, k, NULL, names, 0);
-		ring_init(&ch->closed, sizeof(struct proxy_closed), 0);
 		ks_free(names);
 	} else if (k > 1) {
 		/* A table is a function of the candidates alone (and the hash
@@ -172,14 +174,16 @@ int proxy_pick_conn(struct proxy_svc *ps, int node, enum proxy_rule rule, uint32
 		return PROXY_NO_LOCAL_ENDPOINT;
 	ch = chooser(ps, node, list, k, slot);
 	if (ps->mode == PROXY_IPVS) {
-		/* what has lingered long enough leaves the table first */
-		while (ch->closed.len > 0) {
-			const struct proxy_closed *x = ring_at(&ch->closed, 0);
+		/* what has lingered long enough leaves the tables first (every
+		 * node's: only a pick reads them, and it runs this first) */
+		while (ps->closed.len > 0) {
+			const struct proxy_closed *x = ring_at(&ps->closed, 0);
 
 			if (x->t > now)
 				break;
-			ipvs_conn_expire(&ch->ipvs, x->pos);
-			ring_pop(&ch->closed);
+			ipvs_conn_expire(&ps->nodes[x->node_slot / 4].ch[x->node_slot % 4].ipvs,
+					 x->pos);
+			ring_pop(&ps->closed);
 		}
 		/* the virtual IP is the Service's; one per Service here */
 		i = ipvs_pick(&ch->ipvs, saddr, sport, SERVICE_VIP);
@@ -202,8 +206,8 @@ void proxy_conn_close(struct proxy_svc *ps, int node, int slot, int pos, double 
 	ch = &ps->nodes[node].ch[slot];
 	ipvs_conn_close(&ch->ipvs, pos);
 	if (ps->inactive_s > 0)
-		*(struct proxy_closed *)ring_push(&ch->closed) =
-			(struct proxy_closed){ now + ps->inactive_s, pos };
+		*(struct proxy_closed *)ring_push(&ps->closed) =
+			(struct proxy_closed){ now + ps->inactive_s, (uint32_t)node * 4 + (uint32_t)slot, pos };
 	else
 		ipvs_conn_expire(&ch->ipvs, pos);
 }
@@ -214,10 +218,7 @@ int64_t proxy_conns_active(const struct proxy_svc *ps)
 
 	for (int n = 0; ps->nodes && n < ps->nnodes; n++)
 		for (int i = 0; i < ps->nodes[n].n; i++) {
-			const struct ipvs_sched *q = &ps->nodes[n].ch[i].ipvs;
-
-			for (int j = 0; q->active && j < q->n; j++)
-				sum += q->active[j];
+			sum += (int64_t)ipvs_active_total(&ps->nodes[n].ch[i].ipvs);
 		}
 	return sum;
 }
@@ -238,7 +239,6 @@ void proxy_svc_fini(struct proxy_svc *ps)
 	for (int n = 0; ps->nodes && n < ps->nnodes; n++) {
 		for (int i = 0; i < ps->nodes[n].n; i++) {
 			ipvs_fini(&ps->nodes[n].ch[i].ipvs);
-			ring_fini(&ps->nodes[n].ch[i].closed);
 			if (ps->nodes[n].ch[i].maglev != ps->maglev_all)
 				ks_free(ps->nodes[n].ch[i].maglev);
 		}
@@ -246,6 +246,7 @@ void proxy_svc_fini(struct proxy_svc *ps)
 	}
 	ks_free(ps->maglev_all);
 	ps->maglev_all = NULL;
+	ring_fini(&ps->closed);
 	ks_free(ps->nodes);
 	ks_free(ps->names);
 	ps->nodes = NULL;

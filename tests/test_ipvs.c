@@ -138,7 +138,7 @@ static void lc_should_pick_least_overhead_and_the_first_on_ties(void)
 	CU_ASSERT_EQUAL(pick(&s), 0);
 	/* Expired connections no longer count. */
 	ipvs_conn_expire(&s, 1);
-	CU_ASSERT_EQUAL(s.inactive[1], 255);
+	CU_ASSERT_EQUAL(ipvs_inactive(&s, 1), 255);
 	CU_ASSERT_EQUAL(pick(&s), 1);
 	ipvs_fini(&s);
 }
@@ -158,11 +158,11 @@ static void wlc_should_equal_lc_with_unit_weights(void)
 		same &= i == pick(&wlc);
 		ipvs_conn_open(&lc, i);
 		ipvs_conn_open(&wlc, i);
-		if (lc.active[j] > 0 && rng_below(&r, 2)) {
+		if (ipvs_active(&lc, j) > 0 && rng_below(&r, 2)) {
 			ipvs_conn_close(&lc, j);
 			ipvs_conn_close(&wlc, j);
 		}
-		if (lc.inactive[j] > 0 && rng_below(&r, 2)) {
+		if (ipvs_inactive(&lc, j) > 0 && rng_below(&r, 2)) {
 			ipvs_conn_expire(&lc, j);
 			ipvs_conn_expire(&wlc, j);
 		}
@@ -359,6 +359,71 @@ static void mh_should_stick_balance_and_remap_few_on_removal(void)
 	ipvs_fini(&b);
 }
 
+/* Sparse counts (all weights 1, more than IPVS_SPARSE_MIN_N servers) pick
+ * exactly as dense ones (the same servers given explicit weights of 1),
+ * under random opens, closes and expiries, through the switch to dense
+ * counts when IPVS_SPARSE_MAX servers hold connections, and keep only the
+ * servers holding one until then. */
+static void ipvs_should_pick_alike_on_sparse_and_dense_counts(void)
+{
+	enum ipvs_kind kinds[4] = { IPVS_LC, IPVS_WLC, IPVS_SED, IPVS_NQ };
+	/* 20: every server can hold one, so ties among held ones decide;
+	 * 200: the set outgrows IPVS_SPARSE_MAX */
+	const int sizes[2] = { 20, 200 };
+	static int ones[200];
+
+	for (int j = 0; j < 200; j++)
+		ones[j] = 1;
+	for (int z = 0; z < 2; z++)
+	for (int q = 0; q < 4; q++) {
+		struct ipvs_sched sp, de;
+		struct rng r;
+		int n = sizes[z], same = 1, peak = 0, was_sparse_at_peak = 1;
+
+		rng_init(&r, 11 + (uint64_t)q);
+		ipvs_init(&sp, kinds[q], n, NULL, NULL, 0);
+		ipvs_init(&de, kinds[q], n, ones, NULL, 0);
+		CU_ASSERT(sp.sparse && sp.active == NULL && sp.cnt == NULL);
+		CU_ASSERT(!de.sparse && de.active != NULL);
+		for (int k = 0; k < 60000; k++) {
+			/* few connections at first, then many: the set fills */
+			int i = pick(&sp), j = (int)rng_below(&r, (uint32_t)n), open = k < 30000 ? 3 : 40;
+
+			same &= i == pick(&de);
+			if (ipvs_active_total(&sp) < (uint64_t)open) {
+				ipvs_conn_open(&sp, i);
+				ipvs_conn_open(&de, i);
+			}
+			for (int t = 0; t < 3; t++, j = (j + 7) % n) {
+				if (ipvs_active(&de, j) > 0 && rng_below(&r, 2)) {
+					ipvs_conn_close(&sp, j);
+					ipvs_conn_close(&de, j);
+				}
+				if (ipvs_inactive(&de, j) > 0 && rng_below(&r, 2)) {
+					ipvs_conn_expire(&sp, j);
+					ipvs_conn_expire(&de, j);
+				}
+			}
+			for (int t = 0; t < n; t += 7)
+				same &= ipvs_active(&sp, t) == ipvs_active(&de, t) &&
+					ipvs_inactive(&sp, t) == ipvs_inactive(&de, t);
+			if (k < 30000 && sp.ncnt > peak)
+				peak = sp.ncnt;
+			was_sparse_at_peak &= k >= 30000 || sp.sparse;
+		}
+		printf("%s/%d: up to %d held sparse, dense at the end %d; ", ipvs_kind_name(kinds[q]), n,
+		       peak, !sp.sparse);
+		CU_ASSERT(same);
+		CU_ASSERT(was_sparse_at_peak);
+		CU_ASSERT(peak >= 3 && peak <= IPVS_SPARSE_MAX);
+		/* 40 open on 200 servers: the set outgrew the sparse limit */
+		CU_ASSERT_EQUAL(!sp.sparse && sp.active != NULL, n > IPVS_SPARSE_MAX);
+		CU_ASSERT_EQUAL(ipvs_active_total(&sp), ipvs_active_total(&de));
+		ipvs_fini(&sp);
+		ipvs_fini(&de);
+	}
+}
+
 /* kube-proxy's schedulers (all weights 1) allocate nothing per server unless
  * their pick reads the connection counts: a 5,000-node, 1,000-Service
  * cluster holds millions of them. Opening and closing connections on one
@@ -393,6 +458,7 @@ CU_ErrorCode suite_ipvs(void)
 		{ "lc_should_pick_least_overhead_and_the_first_on_ties", lc_should_pick_least_overhead_and_the_first_on_ties },
 		{ "wlc_should_equal_lc_with_unit_weights", wlc_should_equal_lc_with_unit_weights },
 		{ "sed_should_differ_from_wlc_on_inactive_and_weights", sed_should_differ_from_wlc_on_inactive_and_weights },
+		{ "ipvs_should_pick_alike_on_sparse_and_dense_counts", ipvs_should_pick_alike_on_sparse_and_dense_counts },
 		{ "nq_should_take_an_idle_server_first", nq_should_take_an_idle_server_first },
 		{ "sh_should_stick_to_a_source_and_spread_sources", sh_should_stick_to_a_source_and_spread_sources },
 		{ "sh_should_hash_the_port_only_with_the_flag", sh_should_hash_the_port_only_with_the_flag },

@@ -12,7 +12,10 @@
  * inactive spell, overload thresholds and the *-fallback flags are left out.
  * Counts are kept only by the schedulers that read them (lc, wlc, sed, nq)
  * and weights only when not all 1, since a large cluster holds millions of
- * (node, Service) schedulers.
+ * (node, Service) schedulers. With all weights 1 and more than
+ * IPVS_SPARSE_MIN_N servers the counts are sparse, only for servers holding
+ * a connection (at 5,000 nodes a node's virtual service holds a few of its
+ * hundreds of servers' connections), until IPVS_SPARSE_MAX servers do.
  * Invariant: counts never go negative (asserted). Ownership: the sched owns
  * its arrays; weights and names are only read by ipvs_init. */
 #ifndef KTSIM_IPVS_H
@@ -29,11 +32,24 @@ enum {
 	IPVS_F_PORT = 1,          /* sh-port / mh-port: hash the source port too */
 };
 
+enum { IPVS_SPARSE_MIN_N = 16, IPVS_SPARSE_MAX = 32 };
+
+/* One server's connections, in the sparse counts. */
+struct ipvs_count {
+	int32_t server;
+	uint32_t active, inactive;
+};
+
 struct ipvs_sched {
 	enum ipvs_kind kind;
 	int n, flags;
 	int *weight;         /* NULL: every server weighs 1 */
-	uint32_t *active, *inactive; /* lc, wlc, sed, nq only (the others: NULL) */
+	/* lc, wlc, sed, nq only (the others keep neither): dense counts by
+	 * server, or (active NULL, sparse set) the servers with a connection,
+	 * in server order */
+	uint32_t *active, *inactive;
+	struct ipvs_count *cnt;
+	int sparse, ncnt, capcnt;
 	int cursor;          /* rr/wrr: last server picked, -1 = list head */
 	int cw, mw, di;      /* wrr: current weight, max weight - (di - 1), gcd */
 	int32_t *table;      /* sh/dh: 256 buckets, mh: 4093 slots; server or -1 */
@@ -66,5 +82,10 @@ int ipvs_pick(struct ipvs_sched *s, uint32_t saddr, uint16_t sport, uint32_t vip
 void ipvs_conn_open(struct ipvs_sched *s, int i);
 void ipvs_conn_close(struct ipvs_sched *s, int i);
 void ipvs_conn_expire(struct ipvs_sched *s, int i);
+/* Server i's active / inactive connections (0 where no counts are kept). */
+uint32_t ipvs_active(const struct ipvs_sched *s, int i);
+uint32_t ipvs_inactive(const struct ipvs_sched *s, int i);
+/* The active connections over every server. */
+uint64_t ipvs_active_total(const struct ipvs_sched *s);
 
 #endif

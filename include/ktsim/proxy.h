@@ -32,14 +32,15 @@ struct proxy_chooser {
 	const int *list;      /* the candidate set it serves */
 	int k;
 	struct ipvs_sched ipvs;
-	struct ring closed;   /* IPVS lc/wlc: struct proxy_closed, oldest first */
 	int32_t *maglev;      /* ebpf: Maglev table over list, maglev_m slots (NULL
 			       * when k == 1; maybe proxy_svc's maglev_all) */
 };
 
-/* A closed IPVS connection, counted inactive until t. */
+/* A closed IPVS connection, counted inactive until t: server pos of
+ * chooser slot of node (node_slot = node * 4 + slot). */
 struct proxy_closed {
 	double t;
+	uint32_t node_slot;
 	int32_t pos;
 };
 
@@ -73,6 +74,9 @@ struct proxy_svc {
 	int stateful;         /* ipvs, or ebpf with maglev: use proxy_pick_conn */
 	int ipvs_kind;
 	double inactive_s;    /* IPVS lc/wlc: how long a closed connection counts */
+	struct ring closed;   /* ... struct proxy_closed of every node, oldest first
+			       * (one queue, not one per node: at 5,000 nodes most
+			       * choosers hold a closed connection or two) */
 	uint32_t maglev_m;
 	int nnodes;
 	const char **names;   /* endpoint names (Maglev hashes them) */
