@@ -120,7 +120,8 @@ void ipvs_init(struct ipvs_sched *s, enum ipvs_kind k, int n, const int *weights
 	memset(s, 0, sizeof *s);
 	s->kind = k;
 	s->n = n;
-	s->flags = flags;
+	KS_ASSERT(flags == 0 || flags == IPVS_F_PORT);
+	s->flags = (uint8_t)flags;
 	s->cursor = -1;
 	/* kube-proxy's servers all weigh 1, and only the least-connection
 	 * kinds read the counts: a 5,000-node, 1,000-Service cluster builds
@@ -128,8 +129,8 @@ void ipvs_init(struct ipvs_sched *s, enum ipvs_kind k, int n, const int *weights
 	if (weights)
 		s->weight = ks_calloc((size_t)n, sizeof *s->weight);
 	if (ipvs_counts_conns(k) && (weights || n <= IPVS_SPARSE_MIN_N)) {
-		s->active = ks_calloc((size_t)n, sizeof *s->active);
-		s->inactive = ks_calloc((size_t)n, sizeof *s->inactive);
+		s->active = ks_calloc(2 * (size_t)n, sizeof *s->active);
+		s->inactive = s->active + n;
 	} else if (ipvs_counts_conns(k)) {
 		s->sparse = 1; /* cnt is allocated with the first connection */
 	}
@@ -163,8 +164,7 @@ void ipvs_init(struct ipvs_sched *s, enum ipvs_kind k, int n, const int *weights
 void ipvs_fini(struct ipvs_sched *s)
 {
 	ks_free(s->weight);
-	ks_free(s->active);
-	ks_free(s->inactive);
+	ks_free(s->active); /* and inactive with it */
 	ks_free(s->cnt);
 	ks_free(s->table);
 	memset(s, 0, sizeof *s);
@@ -368,8 +368,8 @@ static int cnt_find(const struct ipvs_sched *s, int i)
 /* Leave the sparse counts for dense ones. */
 static void go_dense(struct ipvs_sched *s)
 {
-	s->active = ks_calloc((size_t)s->n, sizeof *s->active);
-	s->inactive = ks_calloc((size_t)s->n, sizeof *s->inactive);
+	s->active = ks_calloc(2 * (size_t)s->n, sizeof *s->active);
+	s->inactive = s->active + s->n;
 	for (int k = 0; k < s->ncnt; k++) {
 		s->active[s->cnt[k].server] = s->cnt[k].active;
 		s->inactive[s->cnt[k].server] = s->cnt[k].inactive;
@@ -396,7 +396,7 @@ static uint32_t *counts_at(struct ipvs_sched *s, int i, uint32_t **in)
 		if (s->ncnt < IPVS_SPARSE_MAX) {
 			k = -1 - k;
 			if (s->ncnt == s->capcnt) {
-				s->capcnt = s->capcnt ? 2 * s->capcnt : 4;
+				s->capcnt = s->capcnt ? (uint8_t)(2 * s->capcnt) : 4;
 				s->cnt = ks_realloc(s->cnt, (size_t)s->capcnt, sizeof *s->cnt);
 			}
 			memmove(&s->cnt[k + 1], &s->cnt[k], (size_t)(s->ncnt - k) * sizeof *s->cnt);
@@ -424,7 +424,13 @@ static void maybe_forget(struct ipvs_sched *s, int i)
 	KS_ASSERT(k >= 0);
 	if (s->cnt[k].active == 0 && s->cnt[k].inactive == 0) {
 		memmove(&s->cnt[k], &s->cnt[k + 1], (size_t)(s->ncnt - k - 1) * sizeof *s->cnt);
-		s->ncnt--;
+		if (--s->ncnt == 0) {
+			/* most of a big cluster's schedulers hold nothing most
+			 * of the time: they keep no array */
+			ks_free(s->cnt);
+			s->cnt = NULL;
+			s->capcnt = 0;
+		}
 	}
 }
 

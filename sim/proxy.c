@@ -116,7 +116,7 @@ static struct proxy_chooser *chooser(struct proxy_svc *ps, int node, const int *
 	struct proxy_chooser *ch;
 
 	for (int i = 0; i < pn->n; i++)
-		if (pn->ch[i].list == list && pn->ch[i].k == k) {
+		if (pn->ch[i].list == list && pn->ch[i].ipvs.n == k) {
 			*slot = i;
 			return &pn->ch[i];
 		}
@@ -126,7 +126,7 @@ static struct proxy_chooser *chooser(struct proxy_svc *ps, int node, const int *
 	ch = &pn->ch[pn->n++];
 	memset(ch, 0, sizeof *ch);
 	ch->list = list;
-	ch->k = k;
+	ch->ipvs.n = k;
 	if (ps->mode == PROXY_IPVS) {
 		/* only mh hashes the servers' names */
 		const char **names = ps->ipvs_kind == IPVS_MH ? cand_names(ps, list, k) : NULL;

@@ -41,18 +41,18 @@ struct ipvs_count {
 };
 
 struct ipvs_sched {
-	enum ipvs_kind kind;
-	int n, flags;
 	int *weight;         /* NULL: every server weighs 1 */
 	/* lc, wlc, sed, nq only (the others keep neither): dense counts by
-	 * server, or (active NULL, sparse set) the servers with a connection,
-	 * in server order */
+	 * server (inactive is the second half of active's array), or (active
+	 * NULL, sparse set) the servers with a connection, in server order */
 	uint32_t *active, *inactive;
 	struct ipvs_count *cnt;
-	int sparse, ncnt, capcnt;
+	int32_t *table;      /* sh/dh: 256 buckets, mh: 4093 slots; server or -1 */
+	enum ipvs_kind kind;
+	int n;
 	int cursor;          /* rr/wrr: last server picked, -1 = list head */
 	int cw, mw, di;      /* wrr: current weight, max weight - (di - 1), gcd */
-	int32_t *table;      /* sh/dh: 256 buckets, mh: 4093 slots; server or -1 */
+	uint8_t flags, sparse, ncnt, capcnt; /* packed: millions of these */
 };
 
 /* The scheduler named as ipvsadm -s names it ("rr", "wlc", ...), or -1. */

@@ -29,9 +29,9 @@ enum { PROXY_NO_LOCAL_ENDPOINT = -1, PROXY_NO_ENDPOINT = -2 };
 /* A stateful chooser for one candidate set on one node (IPVS virtual
  * service with its scheduler, or a Maglev table). */
 struct proxy_chooser {
-	const int *list;      /* the candidate set it serves */
-	int k;
-	struct ipvs_sched ipvs;
+	const int *list;      /* the candidate set it serves ... */
+	struct ipvs_sched ipvs; /* ... of ipvs.n candidates (set for Maglev too,
+				 * whose chooser uses nothing else of ipvs) */
 	int32_t *maglev;      /* ebpf: Maglev table over list, maglev_m slots (NULL
 			       * when k == 1; maybe proxy_svc's maglev_all) */
 };
