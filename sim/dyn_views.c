@@ -67,6 +67,7 @@ void dyn_new_version(struct sim *s, int svc, double now)
 	d->use[svc] = ks_realloc(d->use[svc], (size_t)v + 1, sizeof *d->use[svc]);
 	memset(&d->use[svc][v], 0, sizeof d->use[svc][v]);
 	proxy_svc_init(&d->ver[svc][v], c, svc, s->node_zone, st, node);
+	d->ver[svc][v].order_salt = s->psvc[svc].order_salt;
 	d->ver[svc][v].etp = (enum traffic_policy)d->etp[svc];
 	ks_free(st);
 	ks_free(node);
@@ -285,6 +286,7 @@ void dyn_views_start(struct sim *s, int svc)
 	/* version 0 is the layout the run starts from */
 	d->ver[svc] = ks_calloc(1, sizeof **d->ver);
 	proxy_svc_init(&d->ver[svc][0], c, svc, s->node_zone, NULL, NULL);
+	d->ver[svc][0].order_salt = s->psvc[svc].order_salt;
 	d->nver[svc] = 1;
 	d->use[svc] = ks_calloc(1, sizeof **d->use);
 	d->use[svc][0].viewers = (uint32_t)c->nnodes;

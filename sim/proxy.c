@@ -40,6 +40,7 @@ void proxy_svc_init(struct proxy_svc *ps, const struct cluster *c, int svc, cons
 	ps->itp = s->itp;
 	ps->td = s->td;
 	ps->mode = c->proxy.mode;
+	ps->order_salt = rng_derive(c->seed, 0, STREAM_IPVS_ORDER, (uint64_t)svc);
 	ps->snat_mode = c->proxy.snat;
 	ps->neps = n;
 	ps->node_zone = node_zone;
@@ -95,14 +96,14 @@ void proxy_svc_init(struct proxy_svc *ps, const struct cluster *c, int svc, cons
 	}
 }
 
-/* The names of candidates list[0..k) (an array to free; the names are the
- * cluster's). */
-static const char **cand_names(const struct proxy_svc *ps, const int *list, int k)
+/* The names of candidates list[0..k) from list[first] on, wrapping (an
+ * array to free; the names are the cluster's). */
+static const char **cand_names(const struct proxy_svc *ps, const int *list, int k, int first)
 {
 	const char **names = ks_calloc((size_t)k + 1, sizeof *names);
 
 	for (int i = 0; i < k; i++)
-		names[i] = ps->names[list[i]];
+		names[i] = ps->names[list[(first + i) % k]];
 	return names;
 }
 
@@ -129,7 +130,8 @@ static struct proxy_chooser *chooser(struct proxy_svc *ps, int node, const int *
 	ch->ipvs.n = k;
 	if (ps->mode == PROXY_IPVS) {
 		/* only mh hashes the servers' names */
-		const char **names = ps->ipvs_kind == IPVS_MH ? cand_names(ps, list, k) : NULL;
+		const char **names = ps->ipvs_kind == IPVS_MH
+			? cand_names(ps, list, k, proxy_list_start(ps, node, k)) : NULL;
 
 		ipvs_init(&ch->ipvs, (enum ipvs_kind)ps->ipvs_kind, k, NULL, names, 0);
 		ks_free(names);
@@ -146,7 +148,7 @@ static struct proxy_chooser *chooser(struct proxy_svc *ps, int node, const int *
 			ch->maglev = ps->maglev_all;
 			return ch;
 		}
-		names = cand_names(ps, list, k);
+		names = cand_names(ps, list, k, 0);
 		ch->maglev = ks_calloc(ps->maglev_m, sizeof *ch->maglev);
 		KS_ASSERT(maglev_build(ch->maglev, ps->maglev_m, names, NULL, k) == 0);
 		ks_free(names);
@@ -189,10 +191,11 @@ int proxy_pick_conn(struct proxy_svc *ps, int node, enum proxy_rule rule, uint32
 		i = ipvs_pick(&ch->ipvs, saddr, sport, SERVICE_VIP);
 		KS_ASSERT(i >= 0);
 		ipvs_conn_open(&ch->ipvs, i);
-	} else {
-		i = k == 1 ? 0 : maglev_lookup(ch->maglev, ps->maglev_m,
-					       maglev_flow_hash(saddr, sport, 80, udp ? 17 : 6));
+		*pos = i; /* the server's place in this node's list */
+		return list[(i + proxy_list_start(ps, node, k)) % k];
 	}
+	i = k == 1 ? 0 : maglev_lookup(ch->maglev, ps->maglev_m,
+				       maglev_flow_hash(saddr, sport, 80, udp ? 17 : 6));
 	*pos = i;
 	return list[i];
 }
@@ -323,7 +326,7 @@ void proxy_expect(const struct proxy_svc *ps, int nnodes, const double *w, enum 
 			if (ps->mode == PROXY_IPVS && ps->ipvs_kind == IPVS_DH) {
 				/* dh hashes the destination, the Service's one VIP:
 				 * the whole candidate set goes to one server. */
-				if (j != dh_server(k))
+				if (j != (dh_server(k) + proxy_list_start(ps, n, k)) % k)
 					continue;
 				x = w[n];
 			}

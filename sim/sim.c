@@ -635,6 +635,7 @@ struct sim *sim_create(const struct cluster *c, uint64_t seed, uint32_t replicat
 		struct svc_stats *ss = &s->m.svc[i];
 
 		proxy_svc_init(&s->psvc[i], c, i, s->node_zone, NULL, NULL);
+		s->psvc[i].order_salt = rng_derive(seed, replication, STREAM_IPVS_ORDER, (uint64_t)i);
 		for (int n = 0; n < c->nnodes; n++)
 			local[n] = proxy_local_count(&s->psvc[i], n);
 		lb_init(&s->lbs[i], c, i, local,
