@@ -413,15 +413,13 @@ static uint32_t *counts_at(struct ipvs_sched *s, int i, uint32_t **in)
 	return &s->active[i];
 }
 
-/* Drop server i from the sparse counts once it holds no connection. */
-static void maybe_forget(struct ipvs_sched *s, int i)
+/* Drop the sparse entry holding *in (server i's inactive count) once the
+ * server holds no connection. */
+static void maybe_forget(struct ipvs_sched *s, const uint32_t *in)
 {
-	int k;
+	/* the entry the pointer lies in, from its byte offset in the array */
+	int k = (int)((size_t)((const char *)in - (const char *)s->cnt) / sizeof *s->cnt);
 
-	if (!s->sparse)
-		return;
-	k = cnt_find(s, i);
-	KS_ASSERT(k >= 0);
 	if (s->cnt[k].active == 0 && s->cnt[k].inactive == 0) {
 		memmove(&s->cnt[k], &s->cnt[k + 1], (size_t)(s->ncnt - k - 1) * sizeof *s->cnt);
 		if (--s->ncnt == 0) {
@@ -444,12 +442,10 @@ void ipvs_conn_open(struct ipvs_sched *s, int i)
 
 void ipvs_conn_close(struct ipvs_sched *s, int i)
 {
-	uint32_t *in, *a;
+	uint32_t *in, *a = counts_at(s, i, &in);
 
-	KS_ASSERT(i >= 0 && i < s->n);
-	if (!s->active && !s->sparse)
+	if (a == NULL)
 		return;
-	a = counts_at(s, i, &in);
 	KS_ASSERT(*a > 0);
 	--*a;
 	++*in;
@@ -459,35 +455,34 @@ void ipvs_conn_expire(struct ipvs_sched *s, int i)
 {
 	uint32_t *in;
 
-	KS_ASSERT(i >= 0 && i < s->n);
-	if (!s->active && !s->sparse)
+	if (counts_at(s, i, &in) == NULL)
 		return;
-	counts_at(s, i, &in);
 	KS_ASSERT(*in > 0);
 	--*in;
-	maybe_forget(s, i);
+	if (s->sparse)
+		maybe_forget(s, in);
 }
 
-uint32_t ipvs_active(const struct ipvs_sched *s, int i)
+/* Server i's counts as they stand (zero where none are kept or held). */
+static struct ipvs_count counts_of(const struct ipvs_sched *s, int i)
 {
 	int k;
 
 	KS_ASSERT(i >= 0 && i < s->n);
 	if (s->active)
-		return s->active[i];
+		return (struct ipvs_count){ i, s->active[i], s->inactive[i] };
 	k = s->sparse ? cnt_find(s, i) : -1;
-	return k >= 0 ? s->cnt[k].active : 0;
+	return k >= 0 ? s->cnt[k] : (struct ipvs_count){ i, 0, 0 };
+}
+
+uint32_t ipvs_active(const struct ipvs_sched *s, int i)
+{
+	return counts_of(s, i).active;
 }
 
 uint32_t ipvs_inactive(const struct ipvs_sched *s, int i)
 {
-	int k;
-
-	KS_ASSERT(i >= 0 && i < s->n);
-	if (s->inactive)
-		return s->inactive[i];
-	k = s->sparse ? cnt_find(s, i) : -1;
-	return k >= 0 ? s->cnt[k].inactive : 0;
+	return counts_of(s, i).inactive;
 }
 
 uint64_t ipvs_active_total(const struct ipvs_sched *s)

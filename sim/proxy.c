@@ -96,6 +96,22 @@ void proxy_svc_init(struct proxy_svc *ps, const struct cluster *c, int svc, cons
 	}
 }
 
+/* Where the kernel's list of node's IPVS real servers for a candidate set
+ * of k starts in that set. kube-proxy adds a node's real servers in the
+ * order of a Go map (newEndpoints.UnsortedList() in syncEndpoint,
+ * pkg/proxy/ipvs/proxier.go), which Go randomises: each node has its own
+ * order, so rr (and lc/wlc/sed/nq on ties) do not send every node's first
+ * connection to one pod. Iterating a map of up to 8 keys is a rotation
+ * from a random start; ktsim keeps that rotation for any size (a hash of
+ * order_salt, node and k: the same for every endpoint version while the
+ * set keeps its size, as the kernel keeps existing servers where they
+ * are). */
+static int list_start(const struct proxy_svc *ps, int node, int k)
+{
+	return k > 1 ? (int)(rng_derive(ps->order_salt, (uint64_t)node, 0, (uint64_t)k) % (uint64_t)k)
+		     : 0;
+}
+
 /* The names of candidates list[0..k) from list[first] on, wrapping (an
  * array to free; the names are the cluster's). */
 static const char **cand_names(const struct proxy_svc *ps, const int *list, int k, int first)
@@ -131,7 +147,7 @@ static struct proxy_chooser *chooser(struct proxy_svc *ps, int node, const int *
 	if (ps->mode == PROXY_IPVS) {
 		/* only mh hashes the servers' names */
 		const char **names = ps->ipvs_kind == IPVS_MH
-			? cand_names(ps, list, k, proxy_list_start(ps, node, k)) : NULL;
+			? cand_names(ps, list, k, list_start(ps, node, k)) : NULL;
 
 		ipvs_init(&ch->ipvs, (enum ipvs_kind)ps->ipvs_kind, k, NULL, names, 0);
 		ks_free(names);
@@ -192,7 +208,7 @@ int proxy_pick_conn(struct proxy_svc *ps, int node, enum proxy_rule rule, uint32
 		KS_ASSERT(i >= 0);
 		ipvs_conn_open(&ch->ipvs, i);
 		*pos = i; /* the server's place in this node's list */
-		return list[(i + proxy_list_start(ps, node, k)) % k];
+		return list[(i + list_start(ps, node, k)) % k];
 	}
 	i = k == 1 ? 0 : maglev_lookup(ch->maglev, ps->maglev_m,
 				       maglev_flow_hash(saddr, sport, 80, udp ? 17 : 6));
@@ -220,9 +236,8 @@ int64_t proxy_conns_active(const struct proxy_svc *ps)
 	int64_t sum = 0;
 
 	for (int n = 0; ps->nodes && n < ps->nnodes; n++)
-		for (int i = 0; i < ps->nodes[n].n; i++) {
+		for (int i = 0; i < ps->nodes[n].n; i++)
 			sum += (int64_t)ipvs_active_total(&ps->nodes[n].ch[i].ipvs);
-		}
 	return sum;
 }
 
@@ -300,7 +315,7 @@ void proxy_expect(const struct proxy_svc *ps, int nnodes, const double *w, enum 
 	}
 	for (int n = 0; n < nnodes; n++) {
 		const int *list;
-		int k;
+		int k, dh = -1;
 
 		if (w[n] == 0)
 			continue;
@@ -319,14 +334,16 @@ void proxy_expect(const struct proxy_svc *ps, int nnodes, const double *w, enum 
 			routed += w[n];
 			continue;
 		}
+		if (ps->mode == PROXY_IPVS && ps->ipvs_kind == IPVS_DH)
+			dh = (dh_server(k) + list_start(ps, n, k)) % k;
 		for (int j = 0; j < k; j++) {
 			double x = w[n] / k;
 			int remote = ps->ep_node[list[j]] != n;
 
-			if (ps->mode == PROXY_IPVS && ps->ipvs_kind == IPVS_DH) {
+			if (dh >= 0) {
 				/* dh hashes the destination, the Service's one VIP:
 				 * the whole candidate set goes to one server. */
-				if (j != (dh_server(k) + proxy_list_start(ps, n, k)) % k)
+				if (j != dh)
 					continue;
 				x = w[n];
 			}

@@ -19,10 +19,10 @@
 #include "ktsim/affinity.h"
 #include "ktsim/engine.h"
 #include "ktsim/err.h"
+#include "ktsim/ipvs.h"
 #include "ktsim/lb.h"
 #include "ktsim/mem.h"
 #include "ktsim/nat.h"
-#include "ktsim/ipvs.h"
 #include "ktsim/path.h"
 #include "ktsim/pool.h"
 #include "ktsim/proxy.h"
@@ -249,7 +249,8 @@ static void on_arrival(struct engine *eng, const struct event *ev, void *ctx)
 		 * POSTROUTING, or the pod's node's table is full. The entry
 		 * lingers as inactive, as a closed one does (the kernel's
 		 * SYN_RECV entry times out after 60 s rather than TIME_WAIT's
-		 * 120: ktsim keeps one linger). */
+		 * 120, tcp_timeouts in ip_vs_proto_tcp.c: ktsim keeps one
+		 * linger). */
 		if (measured)
 			sim_drop(ss, node, r == NAT_SNAT_EXHAUSTED ? DROP_SNAT_PORTS_EXHAUSTED
 								   : DROP_CONNTRACK_FULL);

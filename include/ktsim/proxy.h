@@ -167,28 +167,6 @@ static inline int proxy_pick(const struct proxy_svc *ps, int node, enum proxy_ru
 	*pod = list == ps->all ? ps->all_pod[i] : ps->member_pod[list[i]];
 	return list[i];
 }
-/* Where the kernel's list of node's IPVS real servers for a candidate set
- * of k starts in that set. kube-proxy adds a node's real servers in the
- * order of a Go map (newEndpoints.UnsortedList() in syncEndpoint,
- * pkg/proxy/ipvs/proxier.go), which Go randomises: each node has its own
- * order, so rr (and lc/wlc/sed/nq on ties) do not send every node's first
- * connection to one pod. Iterating a map of up to 8 keys is a rotation
- * from a random start; ktsim keeps that rotation for any size (one integer
- * per node and set, drawn from order_salt, the same for every endpoint
- * version while the set keeps its size, as the kernel keeps existing
- * servers where they are). */
-static inline int proxy_list_start(const struct proxy_svc *ps, int node, int k)
-{
-	uint64_t h = ps->order_salt ^ ((uint64_t)(uint32_t)node * 0x9e3779b97f4a7c15ULL) ^
-		     ((uint64_t)(uint32_t)k * 0xc2b2ae3d27d4eb4fULL);
-
-	h ^= h >> 33;
-	h *= 0xff51afd7ed558ccdULL;
-	h ^= h >> 33;
-	h *= 0xc4ceb9fe1a85ec53ULL;
-	h ^= h >> 33;
-	return k > 1 ? (int)(h % (uint64_t)k) : 0;
-}
 /* The stateful choice at time now: IPVS's scheduler on this node's virtual
  * service, or Cilium's Maglev table over the candidates, hashing the flow's
  * 5-tuple. Returns as proxy_pick; *slot and *pos name the chooser and the
