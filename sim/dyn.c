@@ -180,7 +180,7 @@ static void on_sample(struct engine *eng, const struct event *ev, void *ctx)
 		for (int k = 0; k < ss->neps; k++) {
 			const struct ep_stats *es = &ss->eps[k];
 			int r = d->row[i] + k, p = c->services[i].eps[k];
-			double sum = es->latency.mean * (double)es->latency.n;
+			double sum = es->latency.sum;
 			uint64_t n = es->latency.n - d->last_lat_n[r];
 
 			if (!es->ever)

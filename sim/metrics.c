@@ -8,7 +8,7 @@
 #include "ktsim/err.h"
 #include "ktsim/mem.h"
 
-_Static_assert(sizeof(struct ep_stats) == 192, "an endpoint's counters are three cache lines");
+_Static_assert(sizeof(struct ep_stats) == 128, "an endpoint's counters are two cache lines");
 
 void metrics_init(struct metrics *m, int nsvc, const int *neps, int nnodes, int npods)
 {
@@ -24,6 +24,7 @@ void metrics_init(struct metrics *m, int nsvc, const int *neps, int nnodes, int 
 	for (int s = 0; s < nsvc; s++)
 		total_eps += (size_t)neps[s];
 	ep_bits = total_eps > METRICS_FINE_EPS ? HISTO_COARSE : HISTO_FINE;
+	m->svc_from_eps = ep_bits == HISTO_FINE;
 	/* One block per kind of row for all Services, so the big ones (1,000
 	 * Services x 5,000 nodes) get huge pages (mem.c). */
 	m->ep_rows = ks_calloc_lines(total_eps + 1, sizeof *m->ep_rows);
@@ -35,17 +36,13 @@ void metrics_init(struct metrics *m, int nsvc, const int *neps, int nnodes, int 
 	for (int s = 0; s < nsvc; s++) {
 		struct svc_stats *ss = &m->svc[s];
 
-		welford_init(&ss->latency);
-		welford_init(&ss->wait);
 		histo_init(&ss->latency_ms, HISTO_FINE);
 		ss->neps = neps[s];
 		ss->eps = m->ep_rows + row;
 		ss->expected_share = m->share_rows + row;
 		row += (size_t)neps[s];
-		for (int i = 0; i < neps[s]; i++) {
-			welford_init(&ss->eps[i].latency);
+		for (int i = 0; i < neps[s]; i++)
 			histo_init(&ss->eps[i].latency_ms, ep_bits);
-		}
 		ss->nodes = m->node_rows + (m->node_detail ? (size_t)s * (size_t)nnodes : 0);
 		ss->lb_weight = m->weight_rows + (size_t)s * (size_t)nnodes;
 	}
@@ -55,6 +52,19 @@ void metrics_init(struct metrics *m, int nsvc, const int *neps, int nnodes, int 
 	m->utilization = ks_calloc((size_t)npods, sizeof *m->utilization);
 	m->queue_mean = ks_calloc((size_t)npods, sizeof *m->queue_mean);
 	m->pod_node = ks_calloc((size_t)npods + 1, sizeof *m->pod_node);
+}
+
+void metrics_fold_latency(struct metrics *m)
+{
+	for (int s = 0; s < m->nsvc && m->svc_from_eps; s++) {
+		struct svc_stats *ss = &m->svc[s];
+
+		KS_ASSERT(ss->latency.n == 0 && ss->latency_ms.n == 0);
+		for (int i = 0; i < ss->neps; i++) {
+			tally_merge(&ss->latency, &ss->eps[i].latency);
+			histo_merge(&ss->latency_ms, &ss->eps[i].latency_ms);
+		}
+	}
 }
 
 void metrics_fini(struct metrics *m)
@@ -162,8 +172,8 @@ void metrics_merge(struct metrics *dst, const struct metrics *src)
 		d->cross_zone_bytes += x->cross_zone_bytes;
 		d->affinity_hits += x->affinity_hits;
 		d->affinity_misses += x->affinity_misses;
-		welford_merge(&d->latency, &x->latency);
-		welford_merge(&d->wait, &x->wait);
+		tally_merge(&d->latency, &x->latency);
+		tally_merge(&d->wait, &x->wait);
 		histo_merge(&d->latency_ms, &x->latency_ms);
 		for (int i = 0; i < d->neps; i++) {
 			struct ep_stats *e = &d->eps[i];
@@ -174,9 +184,8 @@ void metrics_merge(struct metrics *dst, const struct metrics *src)
 			e->completed += f->completed;
 			e->dropped += f->dropped;
 			e->requests += f->requests;
-			e->req_completed += f->req_completed;
 			e->bytes += f->bytes;
-			welford_merge(&e->latency, &f->latency);
+			tally_merge(&e->latency, &f->latency);
 			histo_merge(&e->latency_ms, &f->latency_ms);
 		}
 		for (int n = 0; n < dst->nnodes && (dst->node_detail || s == 0); n++) {

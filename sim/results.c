@@ -58,7 +58,7 @@ void results_summarize(const struct metrics *m, int s, struct svc_summary *o)
 	o->snat_fraction = ratio(ss->snat, ss->routed);
 	o->client_ip_preserved_fraction = ss->routed ? 1 - o->snat_fraction : 0;
 	o->cross_zone_fraction = ratio(ss->cross_zone, ss->routed);
-	o->mean_ms = ss->latency.n ? ss->latency.mean : 0;
+	o->mean_ms = tally_mean(&ss->latency);
 	o->p50_ms = histo_quantile(h, 0.5);
 	o->p90_ms = histo_quantile(h, 0.9);
 	o->p99_ms = histo_quantile(h, 0.99);
@@ -251,7 +251,7 @@ static void service_out(struct out *out, const struct cluster *c, const struct m
 	num(w, "per_connection", ss->routed ? (double)ss->requests / (double)ss->routed : 0);
 	jsonw_end(w);
 	jsonw_object(w, "wait_ms");
-	num(w, "mean", ss->wait.n ? ss->wait.mean : 0);
+	num(w, "mean", tally_mean(&ss->wait));
 	num(w, "p_wait", ratio(ss->waited, ss->requests));
 	jsonw_end(w);
 	if (svc->affinity) {
@@ -326,7 +326,7 @@ static void service_out(struct out *out, const struct cluster *c, const struct m
 		num(w, "request_share", ratio(es->requests, ss->requests));
 		num(w, "bytes", (double)es->bytes);
 		jsonw_object(w, "latency_ms");
-		num(w, "mean", es->latency.n ? es->latency.mean : 0);
+		num(w, "mean", tally_mean(&es->latency));
 		num(w, "p50", p50);
 		num(w, "p90", p90);
 		num(w, "p99", p99);
@@ -753,7 +753,7 @@ static void print_service(FILE *f, const struct cluster *c, const struct metrics
 	fprintf(f, "  latency  mean %.3g ms  p50 %.3g  p90 %.3g  p99 %.3g  p99.9 %.3g  max %.3g"
 		"  (waited %.1f%%, mean wait %.3g ms)\n",
 		sum.mean_ms, sum.p50_ms, sum.p90_ms, sum.p99_ms, sum.p999_ms, sum.max_ms,
-		100 * ratio(ss->waited, ss->requests), ss->wait.n ? ss->wait.mean : 0);
+		100 * ratio(ss->waited, ss->requests), tally_mean(&ss->wait));
 	if (ss->bytes)
 		fprintf(f, "  bytes    %.4g GB, cross-zone %.4g GB ($%.4g at $%g/GB)\n",
 			ss->bytes / 1e9, ss->cross_zone_bytes / 1e9,

@@ -114,7 +114,7 @@ static int send_request(struct sim *s, uint32_t f, double now)
 	}
 	if (r == SERVER_START) {
 		if (measured)
-			welford_add(&ss->wait, 0);
+			tally_add(&ss->wait, 0);
 		start_service(s, pod, f, now);
 	} else if (measured) {
 		ss->waited++;
@@ -350,12 +350,13 @@ static void ep_done_apply(const struct ep_done *d)
 {
 	struct ep_stats *es = d->es;
 
-	welford_add(&d->ss->latency, d->ms);
-	histo_add(&d->ss->latency_ms, d->ms);
-	es->req_completed++;
+	if (d->ss) { /* else summed from the endpoints at the end */
+		tally_add(&d->ss->latency, d->ms);
+		histo_add(&d->ss->latency_ms, d->ms);
+	}
 	es->completed += (uint64_t)d->last;
 	es->bytes += d->bytes;
-	welford_add(&es->latency, d->ms);
+	tally_add(&es->latency, d->ms);
 	histo_add(&es->latency_ms, d->ms);
 }
 
@@ -383,7 +384,8 @@ static void ep_done_push(struct sim *s, struct svc_stats *ss, struct ep_stats *e
 	if (s->lag_n > EP_LAG / 2) {
 		const struct ep_done *mid = &s->lag[(s->lag_head + s->lag_n - 1 - EP_LAG / 2) % EP_LAG];
 
-		histo_prefetch(&mid->ss->latency_ms, mid->ms);
+		if (mid->ss)
+			histo_prefetch(&mid->ss->latency_ms, mid->ms);
 		histo_prefetch(&mid->es->latency_ms, mid->ms);
 	}
 }
@@ -433,7 +435,8 @@ static void on_done(struct engine *eng, const struct event *ev, void *ctx)
 		}
 		if (fl->remaining == 1)
 			ss->completed++;
-		ep_done_push(s, ss, &ss->eps[fl->ep], ms, b, fl->remaining == 1);
+		ep_done_push(s, s->m.svc_from_eps ? NULL : ss, &ss->eps[fl->ep], ms, b,
+			     fl->remaining == 1);
 	}
 	if (--fl->remaining > 0)
 		engine_schedule(eng, now + 1e-3 * dist_sample(&spec->think_ms,
@@ -446,7 +449,7 @@ static void on_done(struct engine *eng, const struct event *ev, void *ctx)
 		struct flow *nf = pool_at(&s->flows, next);
 
 		if (nf->flags & F_MEASURED)
-			welford_add(&s->m.svc[nf->svc].wait, (now - nf->t_req) * 1e3);
+			tally_add(&s->m.svc[nf->svc].wait, (now - nf->t_req) * 1e3);
 		start_service(s, pod, next, now);
 	}
 #ifdef KTSIM_CHECKS
@@ -747,6 +750,7 @@ int sim_run(struct sim *s, sim_tick_fn tick, void *ctx)
 			stopped = 1;
 	}
 	sim_flush_eps(s);
+	metrics_fold_latency(&s->m);
 	s->m.wall_s = wall_now() - t0;
 	s->m.events = engine_events(s->eng);
 	s->m.interrupted = stopped;
@@ -772,6 +776,9 @@ int sim_run(struct sim *s, sim_tick_fn tick, void *ctx)
 		s->m.svc[i].affinity_hits = s->aff[i].hits;
 		s->m.svc[i].affinity_misses = s->aff[i].misses;
 		sim_check_balance(&s->m.svc[i]);
+		/* every completed request has its latency, folded or not */
+		KS_ASSERT(s->m.svc[i].latency.n == s->m.svc[i].req_completed &&
+			  s->m.svc[i].latency_ms.n == s->m.svc[i].req_completed);
 	}
 	check_conns(s);
 	return stopped;

@@ -44,7 +44,7 @@ struct flow {
  * (completed, dropped, in flight) are not deferred. */
 enum { EP_LAG = 16 };
 struct ep_done {
-	struct svc_stats *ss;
+	struct svc_stats *ss;  /* NULL: the Service sums its endpoints at the end */
 	struct ep_stats *es;
 	double ms;
 	uint64_t bytes;

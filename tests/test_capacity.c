@@ -48,7 +48,7 @@ static void replicate(const struct cluster *c, int R, double *wait, double *wait
 
 		sim_run(s, NULL, NULL);
 		ss = &sim_metrics(s)->svc[0];
-		w = ss->wait.mean;
+		w = tally_mean(&ss->wait);
 		p = (double)ss->waited / (double)ss->requests;
 		sw += w;
 		sw2 += w * w;
@@ -138,8 +138,8 @@ static void capacity_should_obey_littles_law_per_pod(void)
 		const struct ep_stats *es = &m->svc[0].eps[i];
 		int pod = c->services[0].eps[i];
 		double L = m->queue_mean[pod] + m->utilization[pod] * 4;
-		double lambda = (double)es->req_completed / m->measured_s;
-		double W = (es->latency.mean - c->latency.same_node) * 1e-3;
+		double lambda = (double)es->latency.n / m->measured_s;
+		double W = (tally_mean(&es->latency) - c->latency.same_node) * 1e-3;
 
 		printf("pod %d: L %.4f, lambda W %.4f ", i, L, lambda * W);
 		CU_ASSERT_DOUBLE_EQUAL(L, lambda * W, 0.02 * L);
@@ -172,13 +172,13 @@ static void capacity_should_add_the_second_hop_to_cluster_latency(void)
 	l_ss = &sim_metrics(sl)->svc[0];
 	/* Local: 5 + 1 + 0.1 exactly; Cluster: the expected forwarded share
 	 * (a half, all cross-zone here) pays 2 instead of 0.1, all pay 0.05. */
-	CU_ASSERT_DOUBLE_EQUAL(l_ss->latency.mean, 6.1, 1e-9);
+	CU_ASSERT_DOUBLE_EQUAL(tally_mean(&l_ss->latency), 6.1, 1e-9);
 	h = sim_metrics(sc)->svc[0].expect.second_hop;
 	se = sqrt(h * (1 - h) / (double)c_ss->routed) * (2 - 0.1);
-	printf("Cluster - Local = %.4f ms, expected %.4f +- %.4f ", c_ss->latency.mean - l_ss->latency.mean,
+	printf("Cluster - Local = %.4f ms, expected %.4f +- %.4f ", tally_mean(&c_ss->latency) - tally_mean(&l_ss->latency),
 	       h * (2 - 0.1) + 0.05, 5 * se);
 	CU_ASSERT_DOUBLE_EQUAL(h, 0.5, 1e-12);
-	CU_ASSERT_DOUBLE_EQUAL(c_ss->latency.mean - l_ss->latency.mean, h * (2 - 0.1) + 0.05, 5 * se);
+	CU_ASSERT_DOUBLE_EQUAL(tally_mean(&c_ss->latency) - tally_mean(&l_ss->latency), h * (2 - 0.1) + 0.05, 5 * se);
 	sim_destroy(sc);
 	sim_destroy(sl);
 	cluster_destroy(cc);
@@ -201,7 +201,7 @@ static void check_admitted(const char *path, int svc, double capacity, enum drop
 	s = sim_create(c, c->seed, 0);
 	sim_run(s, NULL, NULL);
 	ss = &sim_metrics(s)->svc[svc];
-	held = c->proxy.time_wait_s + ss->latency.mean * 1e-3;
+	held = c->proxy.time_wait_s + tally_mean(&ss->latency) * 1e-3;
 	admitted = (double)(ss->completed + ss->in_flight) / sim_metrics(s)->measured_s;
 	predicted = capacity / held;
 	printf("%s: admitted %.2f/s, Little %.2f/s, dropped %.4f ", c->name, admitted, predicted,

@@ -335,6 +335,58 @@ static void metrics_should_share_node_rows_beyond_the_limit(void)
 	metrics_fini(&a);
 }
 
+/* With fine per-pod histograms a Service's latency is summed from its
+ * endpoints' when the run ends, and equals what adding each request to the
+ * Service would give; with coarse ones the Service keeps its own (fine)
+ * histogram and the fold leaves it alone. */
+static void metrics_should_sum_service_latency_from_its_endpoints(void)
+{
+	int neps[2] = { 3, 2 }, many[1] = { METRICS_FINE_EPS + 1 };
+	struct metrics a;
+	struct histo direct;
+	double sum = 0;
+
+	metrics_init(&a, 2, neps, 4, 5);
+	CU_ASSERT_EQUAL(a.svc_from_eps, 1);
+	histo_init(&direct, HISTO_FINE);
+	for (int k = 0; k < 3000; k++) {
+		double ms = 0.1 + (k % 97) * 0.37 + (k % 3) * 11.0;
+		struct ep_stats *es = &a.svc[0].eps[k % 3];
+
+		tally_add(&es->latency, ms);
+		histo_add(&es->latency_ms, ms);
+		histo_add(&direct, ms);
+		sum += ms;
+		if (k % 10 == 0) { /* the other Service's requests stay its own */
+			tally_add(&a.svc[1].eps[1].latency, 1e3);
+			histo_add(&a.svc[1].eps[1].latency_ms, 1e3);
+		}
+	}
+	metrics_fold_latency(&a);
+	CU_ASSERT_EQUAL(a.svc[0].latency.n, 3000);
+	CU_ASSERT_DOUBLE_EQUAL(a.svc[0].latency.sum, sum, 1e-9 * sum);
+	CU_ASSERT_EQUAL(a.svc[0].latency_ms.n, 3000);
+	CU_ASSERT_EQUAL(a.svc[0].latency_ms.max, direct.max);
+	for (int q = 1; q < 1000; q += 7)
+		CU_ASSERT_EQUAL(histo_quantile(&a.svc[0].latency_ms, q / 1000.0),
+				histo_quantile(&direct, q / 1000.0));
+	CU_ASSERT_EQUAL(a.svc[1].latency.n, 300);
+	CU_ASSERT_DOUBLE_EQUAL(histo_quantile(&a.svc[1].latency_ms, 0.5), 1e3, 1e3 * 0.008);
+	histo_fini(&direct);
+	metrics_fini(&a);
+
+	metrics_init(&a, 1, many, 2, 5);
+	CU_ASSERT_EQUAL(a.svc_from_eps, 0);
+	tally_add(&a.svc[0].latency, 2.0);
+	histo_add(&a.svc[0].latency_ms, 2.0);
+	tally_add(&a.svc[0].eps[0].latency, 2.0);
+	histo_add(&a.svc[0].eps[0].latency_ms, 2.0);
+	metrics_fold_latency(&a);
+	CU_ASSERT_EQUAL(a.svc[0].latency.n, 1);
+	CU_ASSERT_EQUAL(a.svc[0].latency_ms.n, 1);
+	metrics_fini(&a);
+}
+
 /* The summary's selections: a table past 24 rows shows the 10 largest and
  * the 5 smallest (ties in row order); the Services shown in full are the k
  * largest of one figure and the k largest positive of another. */
@@ -400,6 +452,8 @@ CU_ErrorCode suite_metrics(void)
 		{ "server_should_queue_fifo_and_refuse_when_full", server_should_queue_fifo_and_refuse_when_full },
 		{ "server_should_keep_fifo_order_and_hand_back_its_queue", server_should_keep_fifo_order_and_hand_back_its_queue },
 		{ "metrics_should_share_node_rows_beyond_the_limit", metrics_should_share_node_rows_beyond_the_limit },
+		{ "metrics_should_sum_service_latency_from_its_endpoints",
+		  metrics_should_sum_service_latency_from_its_endpoints },
 		{ "results_should_pick_the_rows_and_services_a_summary_shows",
 		  results_should_pick_the_rows_and_services_a_summary_shows },
 		{ NULL, NULL },

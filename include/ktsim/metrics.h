@@ -33,13 +33,12 @@ enum drop_reason {
  * 200 MB of rows, one read at random on every flow. */
 #define METRICS_NODE_ROWS 200000
 
-/* Three 64-byte lines: what every completed request updates, its latency
- * histogram, and what arrivals update (150,000 of these are read at random
- * at the scale envelope, so each touch should cost one line). */
+/* Two 64-byte lines: what every completed request updates with the head of
+ * its latency histogram, then the rest of it and what arrivals update
+ * (150,000 of these are read at random at the scale envelope). */
 struct ep_stats {
-	_Alignas(64) uint64_t req_completed;  /* requests */
-	uint64_t completed;                   /* connections */
-	struct welford latency;               /* per request, ms */
+	_Alignas(64) uint64_t completed;      /* connections */
+	struct tally latency;                 /* per request, ms; n: requests completed */
 	uint64_t bytes;
 	struct histo latency_ms;
 	uint64_t flows, dropped;              /* connections */
@@ -64,10 +63,10 @@ struct svc_stats {
 	struct ep_stats *eps;       /* by endpoint index */
 	struct node_stats *nodes;   /* by node id (shared by all Services
 				     * unless metrics.node_detail) */
-	struct welford wait;        /* queueing wait per request, ms */
+	struct tally wait;          /* queueing wait per request, ms */
 	uint64_t drops[DROP_NREASONS];
 	uint64_t affinity_hits, affinity_misses; /* sessionAffinity: entry followed / set anew */
-	struct welford latency;     /* per request, ms */
+	struct tally latency;       /* per request, ms */
 	struct histo latency_ms;
 	int neps;
 	double *expected_share;     /* by endpoint index */
@@ -78,6 +77,9 @@ struct svc_stats {
 struct metrics {
 	int nsvc, nnodes, npods;
 	int node_detail;            /* node rows per Service, else shared (METRICS_NODE_ROWS) */
+	int svc_from_eps;           /* a Service's latency (tally, histogram) is summed
+				     * from its endpoints' by metrics_fold_latency, not
+				     * kept per request: they have the same buckets */
 	struct svc_stats *svc;
 	/* the blocks the Services' arrays point into */
 	struct ep_stats *ep_rows;
@@ -116,6 +118,10 @@ void metrics_merge(struct metrics *dst, const struct metrics *src);
 /* Allocate zeroed metrics for the given sizes; neps[s] = endpoints of s. */
 void metrics_init(struct metrics *m, int nsvc, const int *neps, int nnodes, int npods);
 void metrics_fini(struct metrics *m);
+/* With svc_from_eps, set each Service's latency tally and histogram to the
+ * sum of its endpoints' (exact: every request counts in one endpoint). Call
+ * once, when the run ends. */
+void metrics_fold_latency(struct metrics *m);
 /* Name of a drop reason as in results.json ("no_local_endpoint", ...). */
 const char *metrics_drop_name(enum drop_reason r);
 /* Skew of n non-negative loads x (e.g. flows per pod). All zero -> every

@@ -3,6 +3,8 @@
  *
  * welford: count, mean, variance (Welford 1962; merge by Chan et al. 1979),
  *   min and max.
+ * tally: count and sum, for a mean and nothing more: a sample costs an
+ *   increment and an add, where Welford's update divides.
  * histo: log-bucketed histogram for quantiles of positive values. A value's
  *   bucket comes from its binary exponent and the top HISTO_SUB_BITS bits of
  *   its mantissa (64 sub-buckets per octave), so a bucket spans at most 1/64
@@ -42,6 +44,33 @@ static inline void welford_add(struct welford *w, double x)
 void welford_merge(struct welford *dst, const struct welford *src);
 /* Sample variance (n-1 denominator); 0 when n < 2. */
 double welford_var(const struct welford *w);
+
+/* A mean kept as count and sum. Summing 10^8 samples of similar size loses
+ * at most about 10^8 ulps in the worst case and ~10^4 typically, a relative
+ * 10^-8 and 10^-12: far below what results print, and no division per
+ * sample (the request path adds three means per request). */
+struct tally {
+	uint64_t n;
+	double sum;
+};
+
+/* Add one sample. */
+static inline void tally_add(struct tally *t, double x)
+{
+	t->n++;
+	t->sum += x;
+}
+/* The mean, 0 when empty. */
+static inline double tally_mean(const struct tally *t)
+{
+	return t->n ? t->sum / (double)t->n : 0;
+}
+/* Fold src into dst (exact for the count; the sums add). */
+static inline void tally_merge(struct tally *dst, const struct tally *src)
+{
+	dst->n += src->n;
+	dst->sum += src->sum;
+}
 
 #define HISTO_FINE 6           /* sub-bucket bits: 64 per octave, within 0.8% */
 #define HISTO_COARSE 4         /* 16 per octave, within 3.1% */
