@@ -409,7 +409,7 @@ static void on_done(struct engine *eng, const struct event *ev, void *ctx)
 
 	__builtin_prefetch(&s->servers[pod], 1);
 	__builtin_prefetch(&s->m.svc[svc].eps[fl->ep].completed, 1);
-	__builtin_prefetch(&s->m.svc[svc].eps[fl->ep].latency_ms, 1);
+	__builtin_prefetch(&s->m.svc[svc].eps[fl->ep].latency_ms.c, 1);
 
 	if (s->dyn && fl->epoch != s->dyn->pod_epoch[pod]) {
 		/* the pod died while serving it (its workers are gone) */
