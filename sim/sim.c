@@ -361,41 +361,36 @@ static void ep_done_apply(const struct ep_done *d)
 }
 
 /* Queue a completed request's latency update (or apply it at once when the
- * model fits in cache, s->prefetch off); the one queued EP_LAG ago is
- * applied now, and the one half-way asks for its histogram buckets (its
- * endpoint's lines were asked for when it was queued). Updates keep their
- * order, so every figure is the same as applying them at once. */
+ * model fits in cache, s->prefetch off). A full queue is applied as a batch:
+ * first every update's histogram buckets are asked for, then each is
+ * applied, so the misses on EP_LAG updates' buckets overlap instead of
+ * coming one per completion (the endpoint's lines were asked for when it was
+ * queued). Updates keep their order, so every figure is the same as applying
+ * them at once. */
 static void ep_done_push(struct sim *s, struct svc_stats *ss, struct ep_stats *es, double ms,
 			 uint64_t bytes, int last)
 {
-	struct ep_done *slot = &s->lag[(s->lag_head + s->lag_n) % EP_LAG];
-
 	if (!s->prefetch) { /* everything is in cache: no reason to wait */
 		ep_done_apply(&(struct ep_done){ ss, es, ms, bytes, last });
 		return;
 	}
-	if (s->lag_n == EP_LAG) {
-		ep_done_apply(slot); /* the oldest: lag_head's slot */
-		s->lag_head = (s->lag_head + 1) % EP_LAG;
-		s->lag_n--;
-	}
-	*slot = (struct ep_done){ ss, es, ms, bytes, last };
-	s->lag_n++;
-	if (s->lag_n > EP_LAG / 2) {
-		const struct ep_done *mid = &s->lag[(s->lag_head + s->lag_n - 1 - EP_LAG / 2) % EP_LAG];
-
-		if (mid->ss)
-			histo_prefetch(&mid->ss->latency_ms, mid->ms);
-		histo_prefetch(&mid->es->latency_ms, mid->ms);
-	}
+	if (s->lag_n == EP_LAG)
+		sim_flush_eps(s);
+	s->lag[s->lag_n++] = (struct ep_done){ ss, es, ms, bytes, last };
 }
 
 void sim_flush_eps(struct sim *s)
 {
-	for (; s->lag_n > 0; s->lag_n--) {
-		ep_done_apply(&s->lag[s->lag_head]);
-		s->lag_head = (s->lag_head + 1) % EP_LAG;
+	for (unsigned k = 0; k < s->lag_n; k++) {
+		const struct ep_done *d = &s->lag[k];
+
+		if (d->ss)
+			histo_prefetch(&d->ss->latency_ms, d->ms);
+		histo_prefetch(&d->es->latency_ms, d->ms);
 	}
+	for (unsigned k = 0; k < s->lag_n; k++)
+		ep_done_apply(&s->lag[k]);
+	s->lag_n = 0;
 }
 
 static void on_done(struct engine *eng, const struct event *ev, void *ctx)
@@ -589,9 +584,7 @@ struct sim *sim_create(const struct cluster *c, uint64_t seed, uint32_t replicat
 	engine_on(s->eng, EV_DONE, on_done, s);
 	engine_on(s->eng, EV_THINK, on_think, s);
 	engine_on(s->eng, EV_WARMUP, on_warmup, s);
-	s->prefetch = c->npods >= SIM_PEEK_PODS;
-	if (s->prefetch)
-		engine_on_peek(s->eng, peek_next, s);
+	sim_set_prefetch(s, c->npods >= SIM_PEEK_PODS);
 	/* Flow records are capped only by 32-bit indexes; in-flight flows are
 	 * bounded by workers + queue limits anyway. */
 	pool_init(&s->flows, sizeof(struct flow), POOL_NONE - 1);
@@ -682,6 +675,13 @@ struct sim *sim_create(const struct cluster *c, uint64_t seed, uint32_t replicat
 	expect_mix(s);
 	dyn_create(s, seed, replication);
 	return s;
+}
+
+void sim_set_prefetch(struct sim *s, int on)
+{
+	sim_flush_eps(s);
+	s->prefetch = on;
+	engine_on_peek(s->eng, on ? peek_next : NULL, s);
 }
 
 void sim_destroy(struct sim *s)

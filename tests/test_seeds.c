@@ -24,6 +24,9 @@ struct run {
 	const struct metrics *m;
 };
 
+/* -1: each run looks ahead as sim_create decides; 0 or 1: forced off or on. */
+static int lookahead = -1;
+
 static int run_scenario(struct run *r, const char *path, const char *const *sets, int nsets)
 {
 	struct err e;
@@ -34,6 +37,8 @@ static int run_scenario(struct run *r, const char *path, const char *const *sets
 		return -1;
 	}
 	r->s = sim_create(r->c, r->c->seed, 0);
+	if (lookahead >= 0)
+		sim_set_prefetch(r->s, lookahead);
 	sim_run(r->s, NULL, NULL);
 	r->m = sim_metrics(r->s);
 	printf("[%s seed %llu] ", r->c->name, (unsigned long long)r->c->seed);
@@ -367,6 +372,46 @@ static void seeds_should_be_byte_identical_for_the_same_seed(void)
 	free(c);
 }
 
+/* Looking ahead (engine peek, latency updates applied in batches) changes
+ * speed, never results: a small scenario with a timeline, and one of 20,001
+ * pods, where Service histograms are kept per request beside the coarse
+ * per-pod ones (METRICS_FINE_EPS), give the same results.json either way. */
+static void seeds_should_not_change_results_when_looking_ahead(void)
+{
+	const char *s7[] = { "seed=7" };
+	const char *big = "/tmp/ktsim-lookahead.json";
+	FILE *f = fopen(big, "w");
+	char *a, *b;
+
+	CU_ASSERT_FATAL(f != NULL);
+	fprintf(f, "{\"name\": \"lookahead\", \"duration_s\": 0.6,"
+		   " \"nodes\": [{\"generate\": {\"count\": 200, \"zones\": [\"a\", \"b\"]}}],"
+		   " \"workloads\": [{\"name\": \"w\", \"replicas\": %d, \"labels\": {\"app\": \"w\"},"
+		   "  \"requests\": {\"cpu_m\": 1, \"memory_mi\": 1},"
+		   "  \"server\": {\"concurrency\": 2, \"queue_limit\": 4,"
+		   "   \"service_time_ms\": {\"dist\": \"exp\", \"mean\": 5}}}],"
+		   " \"services\": [{\"name\": \"s\", \"type\": \"LoadBalancer\","
+		   "  \"selector\": {\"app\": \"w\"}}],"
+		   " \"clients\": [{\"name\": \"c\", \"service\": \"s\","
+		   "  \"arrival\": {\"process\": \"poisson\", \"rate_per_s\": 40000}}]}\n",
+		METRICS_FINE_EPS + 1);
+	fclose(f);
+	for (int k = 0; k < 2; k++) {
+		const char *path = k ? big : "../scenarios/tke-local-blackhole.json";
+
+		lookahead = 0;
+		a = results_text(path, k ? NULL : s7, k ? 0 : 1, "/tmp/ktsim-look-a");
+		lookahead = 1;
+		b = results_text(path, k ? NULL : s7, k ? 0 : 1, "/tmp/ktsim-look-b");
+		lookahead = -1;
+		CU_ASSERT(strlen(a) > 1000);
+		CU_ASSERT_STRING_EQUAL(a, b);
+		free(a);
+		free(b);
+	}
+	remove(big);
+}
+
 /* Replications merge exactly: counts add up, the merged latency histogram
  * holds every sample, and the 95% interval of the share covers theory. */
 static void seeds_should_merge_replications_exactly(void)
@@ -423,6 +468,8 @@ CU_ErrorCode suite_seeds(void)
 		{ "seeds_should_match_mm1_sojourn", seeds_should_match_mm1_sojourn },
 		{ "seeds_should_be_byte_identical_for_the_same_seed", seeds_should_be_byte_identical_for_the_same_seed },
 		{ "seeds_should_merge_replications_exactly", seeds_should_merge_replications_exactly },
+		{ "seeds_should_not_change_results_when_looking_ahead",
+		  seeds_should_not_change_results_when_looking_ahead },
 		{ NULL, NULL },
 	};
 	return tests_add("seeds", cases);

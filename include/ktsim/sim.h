@@ -24,6 +24,10 @@ struct sim;
 /* Build a run of cluster c (placed, endpoints computed) for (seed, replication). */
 struct sim *sim_create(const struct cluster *c, uint64_t seed, uint32_t replication);
 void sim_destroy(struct sim *s);
+/* Look ahead and batch latency updates (on) or not (off) before sim_run.
+ * sim_create turns it on from 10,000 pods, where the model outgrows the
+ * caches; results are the same either way. */
+void sim_set_prefetch(struct sim *s, int on);
 /* Called between slices of the run with the simulated time reached; a
  * non-zero return stops the run early (interrupted). */
 typedef int (*sim_tick_fn)(void *ctx, double now_s, double end_s);
