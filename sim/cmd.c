@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "cmd_int.h"
+#include "ktsim/progress.h"
 #include "ktsim/results.h"
 
 int cmd_usage_error(const char *verb, const char *fmt, ...)
@@ -155,12 +156,10 @@ static int tick(void *ctx, double now_s, double end_s)
 	if (got_signal)
 		return 1;
 	if (p->tty && el > 0.5 && frac < 1) {
-		int w = 30, k = (int)(frac * w);
+		char detail[64];
 
-		fprintf(stderr, "\r  %s%s[%.*s%*s] %3.0f%%  %.0f/%.0f s simulated  ETA %.0f s ",
-			p->label ? p->label : "", p->label ? " " : "",
-			k, "##############################", w - k, "", 100 * frac, now_s, end_s,
-			frac > 0 ? el / frac - el : 0);
+		snprintf(detail, sizeof detail, "%.0f/%.0f s simulated", now_s, end_s);
+		progress_draw(p->label, frac, detail, el);
 		p->shown = 1;
 	}
 	return 0;
@@ -192,7 +191,7 @@ int cmd_simulate(const char *verb, const struct cluster *c, const char *dir, con
 		prog.label = lab[0] ? lab : NULL;
 		stopped = sim_run(s, tick, &prog);
 		if (prog.shown)
-			fprintf(stderr, "\r%*s\r", 100, "");
+			progress_clear();
 		if (stopped) {
 			fprintf(stderr, "ktsim %s: interrupted; no results written for this run\n", verb);
 			sim_destroy(s);

@@ -33,6 +33,7 @@ extern char **environ;
 
 #include "ktsim/json.h"
 #include "ktsim/mem.h"
+#include "ktsim/progress.h"
 #include "ktsim/results.h"
 #include "plot_int.h"
 
@@ -406,19 +407,17 @@ static void render_all(const char *dir, const char (*names)[96], int n, struct e
 			run[k--] = run[--nrun];
 			reaped = 1;
 			if (bar) {
-				int f = drawn * 30 / n;
-				double el = since(&t0);
+				char detail[64];
 
-				fprintf(stderr, "\r  plots [%.*s%*s] %3d%%  %d/%d figures  ETA %.0f s ", f,
-					"##############################", 30 - f, "", 100 * drawn / n, drawn,
-					n, el / drawn * (n - drawn));
+				snprintf(detail, sizeof detail, "%d/%d figures", drawn, n);
+				progress_draw("plots", (double)drawn / n, detail, since(&t0));
 			}
 		}
 		if (!reaped && nrun > 0)
 			nanosleep(&nap, NULL);
 	}
 	if (bar)
-		fprintf(stderr, "\r%*s\r", 79, "");
+		progress_clear();
 	if (failed < n)
 		*e = first;
 }

@@ -273,6 +273,17 @@ if command -v gnuplot >/dev/null 2>&1; then
 	expect_rc 0 "plot into a file" "$bin" plot "$tmp/many"
 	grep -q "figures" "$tmp/err" && no "plot progress bar into a file" || ok
 fi
+# run draws its bar once a run has taken half a second, on a terminal only,
+# and blanks it before the summary (a 1,000 s reference run takes ~2 s).
+if script -qec true /dev/null >/dev/null 2>&1 </dev/null; then
+	script -qec "$bin run scenarios/bench-reference.json --set duration_s=1000 -o $tmp/bar" \
+		/dev/null >"$tmp/pty" 2>&1 </dev/null
+	grep -q "s simulated  ETA" "$tmp/pty" && grep -q "bench-reference  (seed 1)" "$tmp/pty" && ok ||
+		no "run progress bar on a terminal"
+fi
+expect_rc 0 "run into a file" "$bin" run scenarios/bench-reference.json --set duration_s=300 \
+	-o "$tmp/bar"
+grep -q "ETA" "$tmp/err" && no "run progress bar into a file" || ok
 # compare past 10 Services: a line per Service, then the blocks of those whose
 # figures differ most between the variants (s7 is the one Local drops).
 expect_rc 0 "compare with 12 Services" "$bin" compare "$tmp/many.json" -o "$tmp/cmpmany" \
