@@ -69,6 +69,9 @@ void proxy_svc_init(struct proxy_svc *ps, const struct cluster *c, int svc, cons
 		}
 	}
 	group(n, rkey, c->nnodes, &ps->local, &ps->local_off);
+	ps->local_pod = ks_calloc((size_t)ps->local_off[c->nnodes] + 1, sizeof *ps->local_pod);
+	for (int j = 0; j < ps->local_off[c->nnodes]; j++)
+		ps->local_pod[j] = s->eps[ps->local[j]];
 	group(n, tkey, c->nnodes, &ps->tlocal, &ps->tlocal_off);
 	group(n, zkey, c->nzones, &ps->zonal, &ps->zone_off);
 	ks_free(rkey);
@@ -187,7 +190,7 @@ int proxy_pick_conn(struct proxy_svc *ps, int node, enum proxy_rule rule, uint32
 	/* IPVS with no real server answers ICMP port unreachable and Cilium
 	 * drops; ktsim counts both like iptables' DROP (unverified for
 	 * kube-proxy's IPVS mode). */
-	k = proxy_candidates(ps, node, rule, &list);
+	k = proxy_candidates(ps, node, rule, &list, NULL);
 	if (k == 0)
 		return PROXY_NO_LOCAL_ENDPOINT;
 	ch = chooser(ps, node, list, k, slot);
@@ -276,11 +279,12 @@ void proxy_svc_fini(struct proxy_svc *ps)
 	ks_free(ps->ep_node);
 	ks_free(ps->local);
 	ks_free(ps->local_off);
+	ks_free(ps->local_pod);
 	ks_free(ps->tlocal);
 	ks_free(ps->tlocal_off);
 	ks_free(ps->zonal);
 	ks_free(ps->zone_off);
-	ps->all = ps->term = ps->ep_node = ps->local = ps->local_off = NULL;
+	ps->all = ps->term = ps->ep_node = ps->local = ps->local_off = ps->local_pod = NULL;
 	ps->tlocal = ps->tlocal_off = ps->zonal = ps->zone_off = NULL;
 }
 
@@ -319,7 +323,7 @@ void proxy_expect(const struct proxy_svc *ps, int nnodes, const double *w, enum 
 
 		if (w[n] == 0)
 			continue;
-		k = proxy_candidates(ps, n, rule, &list);
+		k = proxy_candidates(ps, n, rule, &list, NULL);
 		if (k == 0) {
 			out->drop_no_local += w[n];
 			continue;

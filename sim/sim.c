@@ -133,7 +133,7 @@ static int pick_with_affinity(struct sim *s, const struct proxy_svc *ps, uint32_
 
 	if (ps->nall + ps->nterm == 0)
 		return PROXY_NO_ENDPOINT;
-	k = proxy_candidates(ps, node, rule, &cand);
+	k = proxy_candidates(ps, node, rule, &cand, NULL);
 	if (k == 0)
 		return PROXY_NO_LOCAL_ENDPOINT;
 	ep = affinity_lookup(&s->aff[svc], node, addr, now, cand, k);
