@@ -56,7 +56,9 @@ void metrics_init(struct metrics *m, int nsvc, const int *neps, int nnodes, int 
 
 void metrics_fold_latency(struct metrics *m)
 {
-	for (int s = 0; s < m->nsvc && m->svc_from_eps; s++) {
+	if (!m->svc_from_eps)
+		return;
+	for (int s = 0; s < m->nsvc; s++) {
 		struct svc_stats *ss = &m->svc[s];
 
 		KS_ASSERT(ss->latency.n == 0 && ss->latency_ms.n == 0);

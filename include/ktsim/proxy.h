@@ -109,9 +109,10 @@ static inline int proxy_local_count(const struct proxy_svc *ps, int n)
 	return ps->local_off[n + 1] - ps->local_off[n];
 }
 /* The candidate endpoints for a new flow at `node` under `rule`: *list and
- * the count (0: none); with pods non-NULL, *pods is their pods beside them
- * where such a list is kept (Ready ones: all, local), else NULL. A Local policy keeps this node's endpoints only;
- * otherwise trafficDistribution narrows the cluster-wide set to this node's
+ * the count (0: none); with pods non-NULL, *pods is their pods, where a list
+ * of them is kept beside (the Ready set, a node's Ready ones), else NULL.
+ * A Local policy keeps this node's endpoints only; otherwise
+ * trafficDistribution narrows the cluster-wide set to this node's
  * (PreferSameNode) or zone's endpoints when there are any, as kube-proxy's
  * topologyModeFromHints falls back per node (pkg/proxy/topology.go). */
 static inline int proxy_candidates(const struct proxy_svc *ps, int node, enum proxy_rule rule,

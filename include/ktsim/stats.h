@@ -48,7 +48,7 @@ double welford_var(const struct welford *w);
 /* A mean kept as count and sum. Summing 10^8 samples of similar size loses
  * at most about 10^8 ulps in the worst case and ~10^4 typically, a relative
  * 10^-8 and 10^-12: far below what results print, and no division per
- * sample (the request path adds three means per request). */
+ * sample (the request path adds to up to three means per request). */
 struct tally {
 	uint64_t n;
 	double sum;
